@@ -1,0 +1,30 @@
+//! ruta-core: the domain of ruta, an observatory of China's finance, investment and
+//! trade in Latin America and the Caribbean.
+//!
+//! It holds the types every other crate speaks ([`model::Project`], [`model::Claim`],
+//! [`model::Source`], [`money::Money`] …), the closed vocabularies ([`vocab`]), the
+//! reference tables (countries, currencies, conversion tables, the organization
+//! gazetteer) and the rules that classify sectors ([`sector`]) and pick displayed
+//! values from competing claims ([`resolve`]).
+//!
+//! It is not a store, an importer or a server: it never touches SQLite, files or the
+//! network. All its data is embedded at compile time from `data/`.
+
+pub mod country;
+pub mod fmt;
+pub mod hash;
+pub mod model;
+pub mod money;
+pub mod orgs;
+pub mod resolve;
+pub mod sector;
+pub mod text;
+pub mod vocab;
+
+pub use model::{
+    Alias, Claim, ClaimValue, Event, EventSource, Location, OrgRef, Party, Project, Record, Source,
+};
+pub use money::Money;
+pub use vocab::{
+    EventKind, FlowKind, OrgKind, Role, SectorGroup, SourceKind, Status, UnknownValue,
+};

@@ -1,0 +1,406 @@
+//! The records ruta keeps: projects and what is said about them.
+
+use crate::money::Money;
+use crate::vocab::{EventKind, FlowKind, OrgKind, Role, SectorGroup, SourceKind, Status};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Another name of a project or organization, with its language when known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alias {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+}
+
+/// One real-world project, loan, investment or contract: the descriptive part.
+/// Values that sources state (amount, status, dates, loan terms) are claims.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Project {
+    /// Stable id: `<dataset prefix>-<record id>` for dataset rows ("gcdf-38935"),
+    /// a slug for registry records ("per-chancay-port").
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<Alias>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// ISO 3166-1 alpha-3; None for regional or multi-country records.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// OECD CRS purpose code and name as the source gives them.
+    #[serde(default)]
+    pub sector_code: Option<String>,
+    #[serde(default)]
+    pub sector_name: Option<String>,
+    pub sector_group: SectorGroup,
+    #[serde(default)]
+    pub sector_subgroup: Option<String>,
+    /// Id of the sector rule that assigned the group.
+    #[serde(default)]
+    pub sector_rule: Option<String>,
+    pub flow_kind: FlowKind,
+    /// Umbrella or parent project (another project's id).
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    /// AidData "Parent ID": the linked package the record belongs to.
+    #[serde(default)]
+    pub package_id: Option<String>,
+    #[serde(default)]
+    pub umbrella: bool,
+    /// AidData's "Recommended For Aggregates": false for umbrella agreements and
+    /// records whose amounts would double count.
+    pub include_in_aggregates: bool,
+    /// Dataset and record the project came from (kept so records can be merged later).
+    #[serde(default)]
+    pub dataset: Option<String>,
+    #[serde(default)]
+    pub record_id: Option<String>,
+    /// Dataset records describing the same real-world project ("gcdf3:38935").
+    #[serde(default)]
+    pub xrefs: Vec<String>,
+    /// Dataset-specific attributes without a column of their own (intent, flow class …).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, serde_json::Value>,
+}
+
+/// Where a project is.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Location {
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    /// IATI GeographicalPrecision code 1–9.
+    #[serde(default)]
+    pub precision: Option<u8>,
+    #[serde(default)]
+    pub admin1: Option<String>,
+    #[serde(default)]
+    pub admin2: Option<String>,
+    /// Place name or location narrative.
+    #[serde(default)]
+    pub place: Option<String>,
+    /// GeoJSON geometry, as text.
+    #[serde(default)]
+    pub geometry: Option<String>,
+    /// Share of the project's value in this place (AidData ADM even-split ratio).
+    #[serde(default)]
+    pub share: Option<f64>,
+    /// Identifier of the administrative unit (geoBoundaries shapeID) or OSM link.
+    #[serde(default)]
+    pub feature_id: Option<String>,
+    /// Key of the source that located it.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// How a record names an organization; the store resolves it to a canonical one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgRef {
+    pub name: String,
+    #[serde(default)]
+    pub kind: Option<OrgKind>,
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+/// Project × organization × role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Party {
+    pub org: OrgRef,
+    pub role: Role,
+    /// Ownership or financing share in percent, when stated.
+    #[serde(default)]
+    pub share: Option<f64>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A document that says something: a dataset record, an article, an official paper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub kind: SourceKind,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    /// ISO date, possibly partial ("2024", "2024-11", "2024-11-14").
+    #[serde(default)]
+    pub date: Option<String>,
+    /// ISO 639-1.
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub dataset: Option<String>,
+    #[serde(default)]
+    pub dataset_version: Option<String>,
+    #[serde(default)]
+    pub record_id: Option<String>,
+    /// Anything else worth knowing (AidData's resource type, a file path …).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Source {
+    /// The natural key that makes a source unique: dataset + version + record id,
+    /// else the URL, else publisher + title + date.
+    pub fn key(&self) -> String {
+        if let (Some(d), Some(r)) = (&self.dataset, &self.record_id) {
+            let v = self.dataset_version.as_deref().unwrap_or("");
+            return format!("dataset:{d}:{v}:{r}");
+        }
+        if let Some(u) = &self.url {
+            let u = u.trim();
+            if !u.is_empty() {
+                return u.trim_end_matches('/').to_string();
+            }
+        }
+        format!(
+            "doc:{}|{}|{}",
+            crate::text::fold(self.publisher.as_deref().unwrap_or("")),
+            crate::text::fold(self.title.as_deref().unwrap_or("")),
+            self.date.as_deref().unwrap_or("")
+        )
+    }
+
+    /// A dataset-record source.
+    pub fn dataset_record(
+        dataset: &str,
+        version: &str,
+        record_id: &str,
+        title: Option<String>,
+    ) -> Source {
+        Source {
+            kind: SourceKind::DatasetRecord,
+            title,
+            publisher: None,
+            url: None,
+            date: None,
+            language: None,
+            dataset: Some(dataset.to_string()),
+            dataset_version: Some(version.to_string()),
+            record_id: Some(record_id.to_string()),
+            note: None,
+        }
+    }
+}
+
+/// A value asserted for one field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClaimValue {
+    Money(Money),
+    Number {
+        value: f64,
+    },
+    Quantity {
+        value: f64,
+        unit: String,
+    },
+    Percent {
+        value: f64,
+    },
+    /// ISO date, possibly partial.
+    Date {
+        value: String,
+    },
+    Text {
+        value: String,
+    },
+    Status {
+        value: Status,
+    },
+}
+
+impl ClaimValue {
+    /// A canonical text of what the source said (money without derived USD), used to
+    /// recognise the same claim when it is imported again.
+    pub fn key(&self) -> String {
+        match self {
+            ClaimValue::Money(m) => format!(
+                "money:{}:{}:{}",
+                m.amount,
+                m.currency,
+                m.year.map(|y| y.to_string()).unwrap_or_default()
+            ),
+            ClaimValue::Number { value } => format!("number:{value}"),
+            ClaimValue::Quantity { value, unit } => format!("quantity:{value}:{unit}"),
+            ClaimValue::Percent { value } => format!("percent:{value}"),
+            ClaimValue::Date { value } => format!("date:{value}"),
+            ClaimValue::Text { value } => format!("text:{value}"),
+            ClaimValue::Status { value } => format!("status:{value}"),
+        }
+    }
+
+    /// A short human rendering ("USD 3,600,000,000 (2024)", "17,000 cracks").
+    pub fn display(&self) -> String {
+        match self {
+            ClaimValue::Money(m) => {
+                let y = m.year.map(|y| format!(" ({y})")).unwrap_or_default();
+                format!("{} {}{y}", m.currency, crate::fmt::thousands(m.amount))
+            }
+            ClaimValue::Number { value } => crate::fmt::thousands(*value),
+            ClaimValue::Quantity { value, unit } => {
+                format!("{} {unit}", crate::fmt::thousands(*value))
+            }
+            ClaimValue::Percent { value } => format!("{value}%"),
+            ClaimValue::Date { value } => value.clone(),
+            ClaimValue::Text { value } => value.clone(),
+            ClaimValue::Status { value } => value.to_string(),
+        }
+    }
+}
+
+/// One value for one field of one project, asserted by one source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// One of `FIELDS` (amount, status, year, dates, loan terms) or `quantity`/`percent`.
+    pub field: String,
+    pub value: ClaimValue,
+    /// Key of the asserting source (`Source::key`).
+    pub source: String,
+    /// Where in the source: "line 12, column Amount (Constant USD 2021)", "bytes 120-134".
+    #[serde(default)]
+    pub locator: Option<String>,
+    /// Byte span in the source text, for articles.
+    #[serde(default)]
+    pub span: Option<[usize; 2]>,
+    /// The words the source used.
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// 0–1: how sure ruta is that the source asserts this of this project.
+    pub confidence: f64,
+    /// What the figure is ("loan", "total cost", "first phase").
+    #[serde(default)]
+    pub qualifier: Option<String>,
+}
+
+/// A source's backing of an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventSource {
+    pub source: String,
+    #[serde(default)]
+    pub quote: Option<String>,
+    #[serde(default)]
+    pub locator: Option<String>,
+}
+
+/// A dated implementation problem or milestone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub kind: EventKind,
+    /// ISO date, possibly partial.
+    #[serde(default)]
+    pub date: Option<String>,
+    pub summary: String,
+    pub sources: Vec<EventSource>,
+}
+
+/// Everything one importer row or registry entry says about one project: the unit the
+/// store writes in one go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub project: Project,
+    /// Definitions of every source the record refers to by key.
+    pub sources: Vec<Source>,
+    pub claims: Vec<Claim>,
+    pub parties: Vec<Party>,
+    pub locations: Vec<Location>,
+    pub events: Vec<Event>,
+    /// Keys of sources the record cites as a whole (AidData's source lists).
+    pub references: Vec<String>,
+}
+
+impl Record {
+    pub fn new(project: Project) -> Record {
+        Record {
+            project,
+            sources: Vec::new(),
+            claims: Vec::new(),
+            parties: Vec::new(),
+            locations: Vec::new(),
+            events: Vec::new(),
+            references: Vec::new(),
+        }
+    }
+
+    /// Adds a source (once) and returns its key.
+    pub fn add_source(&mut self, s: Source) -> String {
+        let key = s.key();
+        if !self.sources.iter().any(|x| x.key() == key) {
+            self.sources.push(s);
+        }
+        key
+    }
+
+    /// Adds a claim with full confidence.
+    pub fn claim(&mut self, field: &str, value: ClaimValue, source: &str, locator: Option<String>) {
+        self.claims.push(Claim {
+            field: field.to_string(),
+            value,
+            source: source.to_string(),
+            locator,
+            span: None,
+            quote: None,
+            confidence: 1.0,
+            qualifier: None,
+        });
+    }
+
+    /// Adds a party once.
+    pub fn party(
+        &mut self,
+        name: &str,
+        kind: Option<OrgKind>,
+        country: Option<String>,
+        role: Role,
+        source: Option<String>,
+    ) {
+        let Some(name) = crate::text::clean(name) else {
+            return;
+        };
+        if self
+            .parties
+            .iter()
+            .any(|p| p.role == role && p.org.name == name)
+        {
+            return;
+        }
+        self.parties.push(Party {
+            org: OrgRef {
+                name,
+                kind,
+                country,
+            },
+            role,
+            share: None,
+            source,
+        });
+    }
+}
+
+/// Claim fields whose chosen value is cached on the project (and what they hold).
+pub const FIELDS: &[(&str, &str)] = &[
+    (
+        "amount",
+        "money: loan principal, investment, grant or contract value",
+    ),
+    ("status", "status"),
+    ("year", "number: commitment or deal year"),
+    ("commitment_date", "date"),
+    ("planned_start_date", "date"),
+    ("actual_start_date", "date"),
+    ("planned_completion_date", "date"),
+    ("actual_completion_date", "date"),
+    ("interest_rate", "percent per year"),
+    ("maturity_years", "number of years"),
+    ("grace_period_years", "number of years"),
+    ("management_fee", "percent"),
+    ("commitment_fee", "percent"),
+    ("collateral", "text"),
+    ("first_repayment_date", "date"),
+    ("last_repayment_date", "date"),
+];
