@@ -96,7 +96,7 @@ impl RuleSet {
     pub fn classify(&self, input: &ClassifyInput<'_>) -> Classification {
         let mut text = crate::text::fold(input.title);
         for l in input.labels {
-            text.push_str(" | ");
+            text.push_str(" | sector ");
             text.push_str(&crate::text::fold(l));
         }
         let crs = input.crs_code.map(str::trim).unwrap_or("");
@@ -126,6 +126,56 @@ impl RuleSet {
             rule: "none".into(),
         }
     }
+}
+
+/// The 24 three-digit OECD CRS sector groups AidData uses (GCDF 3.0 field definitions).
+pub const CRS_SECTORS: &[(&str, &str)] = &[
+    ("110", "EDUCATION"),
+    ("120", "HEALTH"),
+    (
+        "130",
+        "POPULATION POLICIES/PROGRAMMES AND REPRODUCTIVE HEALTH",
+    ),
+    ("140", "WATER SUPPLY AND SANITATION"),
+    ("150", "GOVERNMENT AND CIVIL SOCIETY"),
+    ("160", "OTHER SOCIAL INFRASTRUCTURE AND SERVICES"),
+    ("210", "TRANSPORT AND STORAGE"),
+    ("220", "COMMUNICATIONS"),
+    ("230", "ENERGY"),
+    ("240", "BANKING AND FINANCIAL SERVICES"),
+    ("250", "BUSINESS AND OTHER SERVICES"),
+    ("310", "AGRICULTURE, FORESTRY, FISHING"),
+    ("320", "INDUSTRY, MINING, CONSTRUCTION"),
+    ("330", "TRADE POLICIES AND REGULATIONS"),
+    ("410", "GENERAL ENVIRONMENTAL PROTECTION"),
+    ("430", "OTHER MULTISECTOR"),
+    ("510", "GENERAL BUDGET SUPPORT"),
+    ("520", "DEVELOPMENTAL FOOD AID/FOOD SECURITY ASSISTANCE"),
+    ("530", "OTHER COMMODITY ASSISTANCE"),
+    ("600", "ACTION RELATING TO DEBT"),
+    ("720", "EMERGENCY RESPONSE"),
+    ("730", "RECONSTRUCTION RELIEF AND REHABILITATION"),
+    ("740", "DISASTER PREVENTION AND PREPAREDNESS"),
+    ("998", "UNALLOCATED/UNSPECIFIED"),
+];
+
+/// The CRS code of an AidData sector name ("ENERGY" → "230"), tolerant of case and
+/// punctuation ("Population policies/programs …").
+pub fn crs_code_for_name(name: &str) -> Option<&'static str> {
+    let n = crate::text::fold(name);
+    if n.is_empty() {
+        return None;
+    }
+    CRS_SECTORS
+        .iter()
+        .find(|(_, s)| crate::text::fold(s) == n)
+        .or_else(|| {
+            let head: String = n.split(' ').take(2).collect::<Vec<_>>().join(" ");
+            CRS_SECTORS
+                .iter()
+                .find(|(_, s)| crate::text::fold(s).starts_with(&head))
+        })
+        .map(|(c, _)| *c)
 }
 
 /// The rule set shipped with ruta.

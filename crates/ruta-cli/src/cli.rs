@@ -1,0 +1,179 @@
+//! Command-line grammar (clap). Every listing takes `--format table|json|csv`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ruta_core::{FlowKind, SectorGroup, Status};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ruta",
+    version,
+    about = "An open observatory of China's finance, investment and trade in Latin America and the Caribbean",
+    long_about = "ruta keeps projects, loans, investments and contracts with claim-level provenance in one SQLite file.\n\
+                  Every number traces to a source; sources that disagree are kept side by side.\n\n\
+                  The database is ./ruta.db unless --db or RUTA_DB says otherwise; it is created and loaded\n\
+                  with the built-in registry of flagship projects on first use.",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// SQLite database file
+    #[arg(
+        long,
+        global = true,
+        env = "RUTA_DB",
+        default_value = "ruta.db",
+        value_name = "PATH"
+    )]
+    pub db: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create or upgrade the database and load the built-in registry
+    Init,
+    /// List projects, with filters
+    Projects(ProjectsArgs),
+    /// Show one project: every field, every claim with its source, every event
+    Project(ProjectArgs),
+    /// Totals of flows (constant 2021 USD) that honour include-in-aggregates
+    Stats(StatsArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DetailFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+fn parse_country(s: &str) -> Result<String, String> {
+    ruta_core::country::parse_iso3(s).map_err(|e| e.to_string())
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse()
+        .map_err(|e: ruta_core::UnknownValue| e.to_string())
+}
+
+fn parse_flow(s: &str) -> Result<FlowKind, String> {
+    s.parse()
+        .map_err(|e: ruta_core::UnknownValue| e.to_string())
+}
+
+fn parse_group(s: &str) -> Result<SectorGroup, String> {
+    s.parse()
+        .map_err(|e: ruta_core::UnknownValue| e.to_string())
+}
+
+/// Filters shared by listings and totals.
+#[derive(Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Recipient country, ISO 3166-1 alpha-3 (e.g. PER)
+    #[arg(long, value_name = "ISO3", value_parser = parse_country)]
+    pub country: Option<String>,
+    /// traditional_infrastructure, new_frontier, extractives, agriculture, social, finance_other
+    #[arg(long = "sector-group", value_name = "G", value_parser = parse_group)]
+    pub sector_group: Option<SectorGroup>,
+    /// pledge, commitment, implementation, completion, suspended, cancelled
+    #[arg(long, value_name = "S", value_parser = parse_status)]
+    pub status: Option<Status>,
+    /// loan, grant, fdi, m_and_a, construction_contract, other
+    #[arg(long = "flow-kind", value_name = "K", value_parser = parse_flow)]
+    pub flow_kind: Option<FlowKind>,
+    /// Full-text search over names, aliases, descriptions and parties
+    #[arg(long, value_name = "TEXT")]
+    pub q: Option<String>,
+    /// Organization id or name, in any role (e.g. china-eximbank)
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// First year (commitment or deal year)
+    #[arg(long = "year-from", value_name = "YEAR")]
+    pub year_from: Option<i32>,
+    /// Last year
+    #[arg(long = "year-to", value_name = "YEAR")]
+    pub year_to: Option<i32>,
+    /// Dataset as stored (e.g. "AidData GCDF"), or "registry" for curated records
+    #[arg(long, value_name = "NAME")]
+    pub dataset: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn filter(&self) -> ruta_store::query::Filter {
+        ruta_store::query::Filter {
+            country: self.country.clone(),
+            sector_group: self.sector_group,
+            status: self.status,
+            flow_kind: self.flow_kind,
+            q: self.q.clone(),
+            org: self.org.clone(),
+            year_from: self.year_from,
+            year_to: self.year_to,
+            bbox: None,
+            dataset: self.dataset.clone(),
+        }
+    }
+}
+
+fn parse_sort(s: &str) -> Result<ruta_store::query::Sort, String> {
+    ruta_store::query::Sort::parse(s).ok_or_else(|| {
+        format!(
+            "unknown sort '{s}'; accepted values: {}",
+            ruta_store::query::Sort::NAMES.join(", ")
+        )
+    })
+}
+
+#[derive(Args, Debug)]
+pub struct ProjectsArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Order: -amount (default), amount, -year, year, name, country, relevance
+    #[arg(long, value_name = "ORDER", value_parser = parse_sort, default_value = "-amount")]
+    pub sort: ruta_store::query::Sort,
+    /// Maximum rows (0 = all)
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: u32,
+    /// Rows to skip
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: u64,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct ProjectArgs {
+    /// Project id (see `ruta projects`)
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = DetailFormat::Table)]
+    pub format: DetailFormat,
+}
+
+fn parse_by(s: &str) -> Result<ruta_store::query::StatsBy, String> {
+    ruta_store::query::StatsBy::parse(s).ok_or_else(|| {
+        format!(
+            "unknown dimension '{s}'; accepted values: year, country, sector-group, flow-kind, lender"
+        )
+    })
+}
+
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    /// Group by year, country, sector-group, flow-kind or lender
+    #[arg(long, value_name = "DIM", value_parser = parse_by, default_value = "year")]
+    pub by: ruta_store::query::StatsBy,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}

@@ -1,0 +1,317 @@
+//! One function per subcommand; each opens the store, calls a library, renders.
+
+use crate::cli::{Cli, Command, DetailFormat, Format, ProjectArgs, ProjectsArgs, StatsArgs};
+use crate::output::{self, Table, opt, truncate, usd};
+use anyhow::{Context, Result, bail};
+use ruta_store::{Access, Store, query};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Init => init(&cli.db),
+        Command::Projects(a) => projects(&cli.db, a),
+        Command::Project(a) => project(&cli.db, a),
+        Command::Stats(a) => stats(&cli.db, a),
+    }
+}
+
+/// Opens the store for reading, creating it and loading the registry on first use.
+pub fn open_for_reading(db: &Path) -> Result<Store> {
+    let mut store = Store::open(db, Access::PreferWrite)?;
+    if let Some(sum) = ruta_registry::ensure_loaded(&mut store)? {
+        eprintln!(
+            "ruta: loaded built-in registry {} into {} ({} new, {} updated)",
+            sum.version,
+            db.display(),
+            sum.imported,
+            sum.updated
+        );
+    }
+    Ok(store)
+}
+
+fn init(db: &Path) -> Result<()> {
+    let mut store = Store::open(db, Access::ReadWrite)?;
+    let sum = ruta_registry::load(&mut store)?;
+    let counts = query::counts(store.conn())?;
+    eprintln!(
+        "ruta: {} is ready (schema v{}); registry {}: {} new, {} updated, {} unchanged; {} projects, {} claims, {} sources",
+        db.display(),
+        ruta_store::schema::SCHEMA_VERSION,
+        sum.version,
+        sum.imported,
+        sum.updated,
+        sum.unchanged,
+        counts["projects"],
+        counts["claims"],
+        counts["sources"]
+    );
+    Ok(())
+}
+
+const SUMMARY_CSV: &[&str] = &[
+    "id",
+    "name",
+    "country",
+    "sector_group",
+    "sector_subgroup",
+    "status",
+    "flow_kind",
+    "amount_usd",
+    "amount_usd_nominal",
+    "amount",
+    "currency",
+    "year",
+    "sources",
+    "dataset",
+    "record_id",
+    "include_in_aggregates",
+    "lat",
+    "lon",
+    "precision",
+];
+
+fn projects(db: &Path, a: ProjectsArgs) -> Result<()> {
+    let store = open_for_reading(db)?;
+    let limit = if a.limit == 0 { u32::MAX } else { a.limit };
+    let (rows, total) =
+        query::list_projects(store.conn(), &a.filter.filter(), a.sort, limit, a.offset)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        Format::Json => output::json(&mut out, &rows)?,
+        Format::Csv => output::csv_rows(&mut out, &rows, SUMMARY_CSV)?,
+        Format::Table => {
+            let mut t = Table::new(&[
+                "id",
+                "name",
+                "country",
+                "sector_group",
+                "status",
+                "flow_kind",
+                "amount_usd",
+                "year",
+                "sources",
+            ])
+            .right_align(&[6, 7, 8]);
+            for r in &rows {
+                t.row(vec![
+                    truncate(&r.id, 40),
+                    truncate(&r.name, 56),
+                    opt(&r.country),
+                    r.sector_group.clone(),
+                    opt(&r.status),
+                    r.flow_kind.clone(),
+                    usd(r.amount_usd),
+                    opt(&r.year),
+                    r.sources.to_string(),
+                ]);
+            }
+            t.write(&mut out)?;
+            writeln!(
+                out,
+                "{} of {} projects; amounts in constant 2021 USD",
+                rows.len(),
+                total
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn project(db: &Path, a: ProjectArgs) -> Result<()> {
+    let store = open_for_reading(db)?;
+    let Some(p) = query::project_detail(store.conn(), &a.id)? else {
+        bail!(
+            "no project with id '{}' (list ids with `ruta projects`)",
+            a.id
+        );
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        DetailFormat::Json => output::json(&mut out, &p)?,
+        DetailFormat::Table => render_project(&mut out, &p).context("writing project")?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn render_project(out: &mut impl Write, p: &query::ProjectDetail) -> std::io::Result<()> {
+    let s = &p.summary;
+    writeln!(out, "{}  [{}]", s.name, s.id)?;
+    if let Some(d) = &p.description {
+        writeln!(out, "{d}")?;
+    }
+    writeln!(out)?;
+    let field = |out: &mut dyn Write, k: &str, v: String| writeln!(out, "  {k:<22} {v}");
+    field(
+        out,
+        "country",
+        format!("{} ({})", opt(&s.country), opt(&s.country_name)),
+    )?;
+    field(
+        out,
+        "sector",
+        format!(
+            "{} / {} (rule {})",
+            s.sector_group,
+            opt(&s.sector_subgroup),
+            opt(&p.sector_rule)
+        ),
+    )?;
+    if p.sector_code.is_some() || p.sector_name.is_some() {
+        field(
+            out,
+            "CRS sector",
+            format!("{} {}", opt(&p.sector_code), opt(&p.sector_name)),
+        )?;
+    }
+    field(out, "flow kind", s.flow_kind.clone())?;
+    field(out, "status", opt(&s.status))?;
+    field(out, "year", opt(&s.year))?;
+    let amount = match (&s.amount, &s.currency) {
+        (Some(a), Some(c)) => format!(
+            "{c} {} ({} constant 2021 USD)",
+            ruta_core::fmt::thousands(*a),
+            usd(s.amount_usd)
+        ),
+        _ => "-".into(),
+    };
+    field(out, "amount (displayed)", amount)?;
+    field(out, "counts in totals", p.counts_in_totals.to_string())?;
+    if let Some(d) = &s.dataset {
+        field(out, "dataset record", format!("{d} #{}", opt(&s.record_id)))?;
+    }
+    if let Some(obj) = p.dates.as_object() {
+        for (k, v) in obj.iter().filter(|(_, v)| !v.is_null()) {
+            field(out, k, v.as_str().unwrap_or_default().to_string())?;
+        }
+    }
+    if let Some(obj) = p.loan_terms.as_object() {
+        for (k, v) in obj.iter().filter(|(_, v)| !v.is_null()) {
+            field(out, k, v.to_string().trim_matches('"').to_string())?;
+        }
+    }
+    if !p.parties.is_empty() {
+        writeln!(out, "\nParties")?;
+        for pa in &p.parties {
+            let share = pa.share.map(|x| format!(" ({x}%)")).unwrap_or_default();
+            writeln!(out, "  {:<12} {}{share}  [{}]", pa.role, pa.name, pa.org_id)?;
+        }
+    }
+    writeln!(
+        out,
+        "\nClaims (* displayed value, ! conflicts with another source, ~ superseded)"
+    )?;
+    for c in &p.claims {
+        let mark = format!(
+            "{}{}{}",
+            if c.chosen { "*" } else { " " },
+            if c.conflict { "!" } else { " " },
+            if c.superseded { "~" } else { " " }
+        );
+        let src = &c.source;
+        let who = src
+            .publisher
+            .clone()
+            .or_else(|| src.dataset.clone())
+            .unwrap_or_else(|| src.kind.clone());
+        let what = src
+            .title
+            .clone()
+            .or_else(|| src.record_id.clone())
+            .unwrap_or_default();
+        let q = c
+            .qualifier
+            .as_ref()
+            .map(|q| format!(" ({q})"))
+            .unwrap_or_default();
+        writeln!(out, " {mark} {:<24} {}{q}", c.field, c.display)?;
+        writeln!(
+            out,
+            "      source #{}: {} — {} {}",
+            src.id,
+            who,
+            truncate(&what, 80),
+            opt(&src.date)
+        )?;
+        if let Some(u) = &src.url {
+            writeln!(out, "      {u}")?;
+        }
+        if let Some(quote) = &c.quote {
+            writeln!(out, "      “{}”", truncate(quote, 120))?;
+        }
+    }
+    if !p.events.is_empty() {
+        writeln!(out, "\nEvents")?;
+        for e in &p.events {
+            writeln!(out, "  {:<10} {:<20} {}", opt(&e.date), e.kind, e.summary)?;
+            for es in &e.sources {
+                let who = es
+                    .source
+                    .publisher
+                    .clone()
+                    .or_else(|| es.source.dataset.clone())
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "             source #{}: {} {}",
+                    es.source.id,
+                    who,
+                    opt(&es.source.url)
+                )?;
+            }
+        }
+    }
+    if !p.same_as.is_empty() {
+        writeln!(out, "\nSame project in other records")?;
+        for r in &p.same_as {
+            writeln!(out, "  {}  {}", r.id, r.name)?;
+        }
+    }
+    Ok(())
+}
+
+fn stats(db: &Path, a: StatsArgs) -> Result<()> {
+    let store = open_for_reading(db)?;
+    let rows = query::stats(store.conn(), a.by, &a.filter.filter())?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        Format::Json => output::json(&mut out, &rows)?,
+        Format::Csv => output::csv_rows(&mut out, &rows, &["key", "label", "amount_usd", "count"])?,
+        Format::Table => {
+            let mut t = Table::new(&["key", "label", "amount_usd", "count"]).right_align(&[2, 3]);
+            let (mut sum, mut n) = (0.0, 0);
+            for r in &rows {
+                let key = match &r.key {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => "-".into(),
+                    v => v.to_string(),
+                };
+                t.row(vec![
+                    key,
+                    truncate(&r.label, 48),
+                    usd(Some(r.amount_usd)),
+                    r.count.to_string(),
+                ]);
+                sum += r.amount_usd;
+                n += r.count;
+            }
+            t.write(&mut out)?;
+            writeln!(
+                out,
+                "total {} over {} projects; constant 2021 USD; projects recommended for aggregates only{}",
+                usd(Some(sum)),
+                n,
+                if a.by == query::StatsBy::Lender {
+                    "; multi-lender loans split evenly"
+                } else {
+                    ""
+                }
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

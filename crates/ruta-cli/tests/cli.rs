@@ -1,0 +1,399 @@
+//! The `ruta` binary end to end: registry, listings, details, totals, exit codes.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ruta(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ruta"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RUTA_DB")
+        .output()
+        .expect("ruta runs")
+}
+
+fn ok_json(out: Output) -> Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+fn tmp() -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("ruta.db");
+    (d, p)
+}
+
+const SEED_PROJECTS: &[&str] = &[
+    "per-chancay-port",
+    "ecu-coca-codo-sinclair",
+    "col-bogota-metro-line-1",
+    "ecu-mirador-copper-mine",
+    "bra-gwm-iracemapolis",
+    "ecu-manta-airport",
+    "mex-cdmx-metro-line-1",
+    "atg-st-johns-harbour",
+    "sur-village-solar-microgrids",
+    "jam-north-south-highway",
+    "chl-china-trans-pacific-cable",
+    "cri-route-32",
+    "bol-montero-bulo-bulo-railway",
+    "arg-belgrano-cargas",
+    "tto-phoenix-park-industrial-estate",
+    "tto-la-brea-dry-dock",
+    "col-regiotram-occidente",
+    "bra-byd-camacari",
+];
+
+#[test]
+fn first_use_loads_the_registry_with_sources() {
+    let (_d, db) = tmp();
+    let v = ok_json(ruta(&db, &["projects", "--format", "json", "--limit", "0"]));
+    let rows = v.as_array().unwrap();
+    assert!(rows.len() >= 40, "{} projects", rows.len());
+    for r in rows {
+        for k in [
+            "id",
+            "name",
+            "country",
+            "sector_group",
+            "status",
+            "flow_kind",
+            "amount_usd",
+            "year",
+            "sources",
+        ] {
+            assert!(r.get(k).is_some(), "{k} missing in {r}");
+        }
+        assert!(
+            r["sources"].as_i64().unwrap() >= 1,
+            "{} has no source",
+            r["id"]
+        );
+    }
+    for id in SEED_PROJECTS {
+        assert!(rows.iter().any(|r| r["id"] == *id), "{id} missing");
+    }
+    let groups: std::collections::HashSet<&str> = rows
+        .iter()
+        .map(|r| r["sector_group"].as_str().unwrap())
+        .collect();
+    assert!(groups.contains("new_frontier") && groups.contains("traditional_infrastructure"));
+}
+
+#[test]
+fn init_twice_changes_nothing() {
+    let (_d, db) = tmp();
+    assert!(ruta(&db, &["init"]).status.success());
+    let a = ok_json(ruta(
+        &db,
+        &["project", "per-chancay-port", "--format", "json"],
+    ));
+    let out = ruta(&db, &["init"]);
+    assert!(out.status.success());
+    let msg = String::from_utf8_lossy(&out.stderr);
+    assert!(msg.contains("0 new, 0 updated"), "{msg}");
+    let b = ok_json(ruta(
+        &db,
+        &["project", "per-chancay-port", "--format", "json"],
+    ));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn db_option_works_before_or_after_the_subcommand_and_from_the_environment() {
+    let (d, db) = tmp();
+    let before = Command::new(env!("CARGO_BIN_EXE_ruta"))
+        .args(["--db"])
+        .arg(&db)
+        .args(["projects", "--limit", "1"])
+        .output()
+        .unwrap();
+    assert!(before.status.success());
+    let after = Command::new(env!("CARGO_BIN_EXE_ruta"))
+        .args(["projects", "--limit", "1", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(after.status.success());
+    let env_db = d.path().join("env.db");
+    let env = Command::new(env!("CARGO_BIN_EXE_ruta"))
+        .args(["stats"])
+        .env("RUTA_DB", &env_db)
+        .output()
+        .unwrap();
+    assert!(env.status.success());
+    assert!(env_db.exists());
+}
+
+#[test]
+fn filters_and_chancay_claims() {
+    let (_d, db) = tmp();
+    let per = ok_json(ruta(
+        &db,
+        &["projects", "--country", "per", "--format", "json"],
+    ));
+    assert!(
+        per.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["country"] == "PER")
+    );
+    let nf = ok_json(ruta(
+        &db,
+        &[
+            "projects",
+            "--sector-group",
+            "new_frontier",
+            "--format",
+            "json",
+            "--limit",
+            "0",
+        ],
+    ));
+    assert!(
+        nf.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "bra-byd-camacari")
+    );
+    let q = ok_json(ruta(
+        &db,
+        &["projects", "--q", "Coca Codo", "--format", "json"],
+    ));
+    assert_eq!(q[0]["id"], "ecu-coca-codo-sinclair");
+    let loans = ok_json(ruta(
+        &db,
+        &[
+            "projects",
+            "--flow-kind",
+            "loan",
+            "--status",
+            "completion",
+            "--format",
+            "json",
+            "--limit",
+            "0",
+        ],
+    ));
+    assert!(
+        loans
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["flow_kind"] == "loan" && r["status"] == "completion")
+    );
+    let d = ok_json(ruta(
+        &db,
+        &["project", "per-chancay-port", "--format", "json"],
+    ));
+    let mut usd: Vec<f64> = d["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["field"] == "amount"
+                && c["value"]["currency"] == "USD"
+                && c["value"]["amount"].as_f64().unwrap() >= 1e9
+        })
+        .map(|c| c["value"]["amount"].as_f64().unwrap())
+        .collect();
+    usd.sort_by(f64::total_cmp);
+    assert_eq!(usd, vec![1.3e9, 3.0e9, 3.6e9, 3.7e9]);
+    assert!(
+        d["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["source"]["id"].is_i64())
+    );
+    assert!(
+        d["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["field"] == "amount")
+            .any(|c| c["conflict"] == true)
+    );
+    assert!(!d["events"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn csv_and_table_formats() {
+    let (_d, db) = tmp();
+    let out = ruta(&db, &["projects", "--format", "csv", "--limit", "3"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    assert!(rdr.headers().unwrap().iter().any(|h| h == "amount_usd"));
+    assert_eq!(rdr.records().count(), 3);
+    let table = ruta(&db, &["project", "ecu-coca-codo-sinclair"]);
+    let t = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        t.contains("Claims") && t.contains("Sinohydro") && t.contains("17,000 cracks"),
+        "{t}"
+    );
+}
+
+#[test]
+fn stats_honour_include_in_aggregates() {
+    let (_d, db) = tmp();
+    let all = ok_json(ruta(&db, &["projects", "--format", "json", "--limit", "0"]));
+    let expected: f64 = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["include_in_aggregates"] == true)
+        .filter_map(|r| r["amount_usd"].as_f64())
+        .sum();
+    let by_year = ok_json(ruta(&db, &["stats", "--by", "year", "--format", "json"]));
+    let got: f64 = by_year
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["amount_usd"].as_f64().unwrap())
+        .sum();
+    assert!((got - expected).abs() < 1.0, "{got} vs {expected}");
+    for by in ["country", "sector-group", "flow-kind", "lender"] {
+        let rows = ok_json(ruta(&db, &["stats", "--by", by, "--format", "json"]));
+        assert!(!rows.as_array().unwrap().is_empty(), "{by}");
+        for r in rows.as_array().unwrap() {
+            assert!(r.get("key").is_some() && r["amount_usd"].is_number() && r["count"].is_u64());
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_with_accepted_values() {
+    let (_d, db) = tmp();
+    for (args, needle) in [
+        (vec!["projects", "--country", "XYZ"], "ARG"),
+        (vec!["projects", "--status", "finished"], "implementation"),
+        (vec!["projects", "--sector-group", "space"], "new_frontier"),
+        (
+            vec!["projects", "--flow-kind", "gift"],
+            "construction_contract",
+        ),
+        (vec!["stats", "--by", "planet"], "sector-group"),
+        (vec!["frobnicate"], "Usage"),
+    ] {
+        let out = ruta(&db, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    assert!(!db.exists(), "usage errors touch nothing");
+}
+
+#[test]
+fn unknown_project_exits_1() {
+    let (_d, db) = tmp();
+    let out = ruta(&db, &["project", "no-such-thing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-thing"));
+}
+
+#[test]
+fn bad_database_files_exit_1_and_stay_byte_for_byte_unchanged() {
+    let d = tempfile::tempdir().unwrap();
+    let text = d.path().join("text.db");
+    std::fs::write(&text, "not a database at all, just text\n".repeat(50)).unwrap();
+    let other = d.path().join("other.sqlite");
+    rusqlite_free_sqlite(&other);
+    let newer = d.path().join("newer.db");
+    let (_d2, fresh) = tmp();
+    assert!(ruta(&fresh, &["init"]).status.success());
+    std::fs::copy(&fresh, &newer).unwrap();
+    // Bump the schema version in the header (user_version is bytes 60..64, big-endian).
+    let mut bytes = std::fs::read(&newer).unwrap();
+    bytes[60..64].copy_from_slice(&999i32.to_be_bytes());
+    std::fs::write(&newer, &bytes).unwrap();
+    for (file, needle) in [
+        (&text, "not a SQLite database"),
+        (&other, "another application"),
+        (&newer, "newer ruta"),
+    ] {
+        let before = std::fs::read(file).unwrap();
+        for args in [vec!["projects"], vec!["init"], vec!["stats"]] {
+            let out = ruta(file, &args);
+            assert_eq!(out.status.code(), Some(1), "{file:?} {args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(needle), "{err}");
+            assert_eq!(err.trim().lines().count(), 1, "one-line error: {err}");
+        }
+        assert_eq!(std::fs::read(file).unwrap(), before, "{file:?} changed");
+    }
+    let missing = d.path().join("nope/ruta.db");
+    let out = ruta(&missing, &["projects"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
+
+/// Writes a small SQLite file of "another application" with Python's sqlite3 module
+/// (python3 is on every machine ruta targets), independently of ruta's own SQLite.
+fn rusqlite_free_sqlite(path: &Path) {
+    let script = format!(
+        "import sqlite3; c=sqlite3.connect({:?}); c.execute('create table invoices(id integer primary key, total real)'); c.execute('insert into invoices values (1, 9.5)'); c.commit(); c.close()",
+        path.to_string_lossy()
+    );
+    let ok = Command::new("python3")
+        .args(["-c", &script])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "python3 with sqlite3 is needed to build a foreign SQLite file"
+    );
+}
+
+#[test]
+fn golden_json_of_a_registry_project() {
+    let (_d, db) = tmp();
+    let mut v = ok_json(ruta(
+        &db,
+        &[
+            "project",
+            "sur-village-solar-microgrids",
+            "--format",
+            "json",
+        ],
+    ));
+    // Timestamps and database ids vary between runs; the rest must not.
+    fn scrub(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.remove("created_at");
+                m.remove("updated_at");
+                for (k, x) in m.iter_mut() {
+                    if k == "id" && x.is_i64() {
+                        *x = Value::from(0);
+                    } else if k == "source_id" || k == "amount_claim_id" {
+                        *x = Value::Null;
+                    } else {
+                        scrub(x);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(scrub),
+            _ => {}
+        }
+    }
+    scrub(&mut v);
+    let golden =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/project_sur_microgrids.json");
+    let got = serde_json::to_string_pretty(&v).unwrap() + "\n";
+    if std::env::var("UPDATE_GOLDEN").is_ok() || !golden.exists() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&golden).unwrap(),
+        got,
+        "run with UPDATE_GOLDEN=1 to accept changes"
+    );
+}

@@ -1,0 +1,449 @@
+//! ruta-registry: the curated records every ruta database starts with.
+//!
+//! `data/projects.toml` holds one entry per flagship project; `data/sources.toml` the
+//! sources they cite. [`records`] validates both and turns them into `ruta_core`
+//! records; [`ensure_loaded`] writes them into a store once per registry version, in
+//! one transaction. Loading twice changes nothing.
+
+use ruta_core::model::{
+    Alias, Claim, ClaimValue, Event, EventSource, Location, OrgRef, Party, Project, Record, Source,
+};
+use ruta_core::sector::{self, ClassifyInput};
+use ruta_core::{EventKind, FlowKind, Money, Role, SourceKind, Status};
+use ruta_store::{Outcome, Store};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+
+const PROJECTS: &str = include_str!("../data/projects.toml");
+const SOURCES: &str = include_str!("../data/sources.toml");
+
+/// A mistake in the registry data, naming the entry.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("registry data: {0}")]
+    Parse(String),
+    #[error("registry entry '{id}': {reason}")]
+    Entry { id: String, reason: String },
+    #[error(transparent)]
+    Store(#[from] ruta_store::StoreError),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceDef {
+    kind: SourceKind,
+    title: Option<String>,
+    publisher: Option<String>,
+    url: Option<String>,
+    date: Option<String>,
+    language: Option<String>,
+    dataset: Option<String>,
+    dataset_version: Option<String>,
+    record_id: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    version: String,
+    project: Vec<ProjectDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProjectDef {
+    id: String,
+    name: String,
+    #[serde(default)]
+    aliases: Vec<Alias>,
+    country: String,
+    flow_kind: FlowKind,
+    sector: Option<String>,
+    description: String,
+    location: Option<LocationDef>,
+    #[serde(default)]
+    parties: Vec<PartyDef>,
+    #[serde(default)]
+    xrefs: Vec<String>,
+    #[serde(default)]
+    claims: Vec<ClaimDef>,
+    #[serde(default)]
+    events: Vec<EventDef>,
+    /// False for proposals that never moved money (kept out of totals).
+    #[serde(default = "yes")]
+    include_in_aggregates: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocationDef {
+    lat: f64,
+    lon: f64,
+    precision: u8,
+    place: Option<String>,
+    source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartyDef {
+    org: String,
+    role: Role,
+    share: Option<f64>,
+    source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClaimDef {
+    field: String,
+    source: String,
+    amount: Option<f64>,
+    currency: Option<String>,
+    year: Option<i32>,
+    status: Option<Status>,
+    date: Option<String>,
+    value: Option<f64>,
+    unit: Option<String>,
+    percent: Option<f64>,
+    number: Option<f64>,
+    text: Option<String>,
+    qualifier: Option<String>,
+    quote: Option<String>,
+    confidence: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventDef {
+    kind: EventKind,
+    date: Option<String>,
+    summary: String,
+    sources: Vec<String>,
+}
+
+/// The registry's version (changes whenever its data does).
+pub fn version() -> Result<String, RegistryError> {
+    let file: File = toml::from_str(PROJECTS).map_err(|e| RegistryError::Parse(e.to_string()))?;
+    Ok(file.version)
+}
+
+fn is_iso_date(d: &str) -> bool {
+    let parts: Vec<&str> = d.split('-').collect();
+    let ok_num = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => ok_num(y, 4),
+        [y, m] => ok_num(y, 4) && ok_num(m, 2),
+        [y, m, d] => ok_num(y, 4) && ok_num(m, 2) && ok_num(d, 2),
+        _ => false,
+    }
+}
+
+impl ClaimDef {
+    fn value(&self) -> Result<ClaimValue, String> {
+        let mut values = Vec::new();
+        if let Some(a) = self.amount {
+            let cur = self.currency.as_deref().ok_or("amount without currency")?;
+            if !ruta_core::money::is_currency(cur) {
+                return Err(format!("unknown currency {cur}"));
+            }
+            values.push(ClaimValue::Money(Money::derive(a, cur, self.year)));
+        }
+        if let Some(s) = self.status {
+            values.push(ClaimValue::Status { value: s });
+        }
+        if let Some(d) = &self.date {
+            if !is_iso_date(d) {
+                return Err(format!("date '{d}' is not YYYY, YYYY-MM or YYYY-MM-DD"));
+            }
+            values.push(ClaimValue::Date { value: d.clone() });
+        }
+        if let Some(v) = self.value {
+            let unit = self.unit.clone().ok_or("value without unit")?;
+            values.push(ClaimValue::Quantity { value: v, unit });
+        }
+        if let Some(p) = self.percent {
+            values.push(ClaimValue::Percent { value: p });
+        }
+        if let Some(n) = self.number {
+            values.push(ClaimValue::Number { value: n });
+        }
+        if let Some(t) = &self.text {
+            values.push(ClaimValue::Text { value: t.clone() });
+        }
+        match values.len() {
+            1 => Ok(values.pop().expect("one value")),
+            0 => Err(format!("claim for '{}' has no value", self.field)),
+            _ => Err(format!(
+                "claim for '{}' has more than one value",
+                self.field
+            )),
+        }
+    }
+}
+
+fn default_confidence(kind: SourceKind) -> f64 {
+    match kind {
+        SourceKind::DatasetRecord => 1.0,
+        SourceKind::OfficialDocument => 0.9,
+        _ => 0.8,
+    }
+}
+
+/// Every registry entry as a core record, validated.
+pub fn records() -> Result<Vec<Record>, RegistryError> {
+    let sources: BTreeMap<String, SourceDef> =
+        toml::from_str(SOURCES).map_err(|e| RegistryError::Parse(format!("sources.toml: {e}")))?;
+    let file: File = toml::from_str(PROJECTS)
+        .map_err(|e| RegistryError::Parse(format!("projects.toml: {e}")))?;
+    let sources: BTreeMap<String, Source> = sources
+        .into_iter()
+        .map(|(h, d)| {
+            (
+                h,
+                Source {
+                    kind: d.kind,
+                    title: d.title,
+                    publisher: d.publisher,
+                    url: d.url,
+                    date: d.date,
+                    language: d.language,
+                    dataset: d.dataset,
+                    dataset_version: d.dataset_version,
+                    record_id: d.record_id,
+                    note: d.note,
+                },
+            )
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(file.project.len());
+    for p in file.project {
+        let err = |reason: String| RegistryError::Entry {
+            id: p.id.clone(),
+            reason,
+        };
+        if !seen.insert(p.id.clone()) {
+            return Err(err("duplicate id".into()));
+        }
+        let country = ruta_core::country::parse_iso3(&p.country).map_err(|e| err(e.to_string()))?;
+        let labels: Vec<&str> = p.sector.iter().map(String::as_str).collect();
+        let class = sector::classify(&ClassifyInput {
+            title: &p.name,
+            crs_code: None,
+            labels: &labels,
+        });
+        let mut attributes = BTreeMap::new();
+        attributes.insert("curated".to_string(), serde_json::json!(true));
+        if let Some(s) = &p.sector {
+            attributes.insert("sector_hint".to_string(), serde_json::json!(s));
+        }
+        let project = Project {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            aliases: p.aliases.clone(),
+            description: Some(p.description.clone()),
+            country: Some(country),
+            sector_code: None,
+            sector_name: None,
+            sector_group: class.group,
+            sector_subgroup: Some(class.subgroup),
+            sector_rule: Some(class.rule),
+            flow_kind: p.flow_kind,
+            parent_id: None,
+            package_id: None,
+            umbrella: false,
+            include_in_aggregates: p.include_in_aggregates,
+            dataset: None,
+            record_id: None,
+            xrefs: p.xrefs.clone(),
+            attributes,
+        };
+        let mut rec = Record::new(project);
+        let use_source =
+            |rec: &mut Record, handle: &str| -> Result<(String, SourceKind), RegistryError> {
+                let s = sources
+                    .get(handle)
+                    .ok_or_else(|| err(format!("unknown source '{handle}'")))?;
+                Ok((rec.add_source(s.clone()), s.kind))
+            };
+        for c in &p.claims {
+            if !ruta_core::model::FIELDS.iter().any(|(f, _)| *f == c.field) && c.field != "quantity"
+            {
+                return Err(err(format!("unknown claim field '{}'", c.field)));
+            }
+            let value = c.value().map_err(&err)?;
+            let (key, kind) = use_source(&mut rec, &c.source)?;
+            let confidence = c.confidence.unwrap_or_else(|| default_confidence(kind));
+            if !(0.0..=1.0).contains(&confidence) {
+                return Err(err(format!("confidence {confidence} outside 0–1")));
+            }
+            rec.claims.push(Claim {
+                field: c.field.clone(),
+                value,
+                source: key,
+                locator: Some(format!("ruta registry {}", p.id)),
+                span: None,
+                quote: c.quote.clone(),
+                confidence,
+                qualifier: c.qualifier.clone(),
+            });
+        }
+        for party in &p.parties {
+            let source = match &party.source {
+                Some(h) => Some(use_source(&mut rec, h)?.0),
+                None => None,
+            };
+            rec.parties.push(Party {
+                org: OrgRef {
+                    name: party.org.clone(),
+                    kind: None,
+                    country: None,
+                },
+                role: party.role,
+                share: party.share,
+                source,
+            });
+        }
+        if let Some(l) = &p.location {
+            if !(1..=9).contains(&l.precision)
+                || !(-90.0..=90.0).contains(&l.lat)
+                || !(-180.0..=180.0).contains(&l.lon)
+            {
+                return Err(err("location out of range".into()));
+            }
+            let source = match &l.source {
+                Some(h) => Some(use_source(&mut rec, h)?.0),
+                None => None,
+            };
+            rec.locations.push(Location {
+                lat: Some(l.lat),
+                lon: Some(l.lon),
+                precision: Some(l.precision),
+                place: l.place.clone(),
+                source,
+                ..Location::default()
+            });
+        }
+        for e in &p.events {
+            if let Some(d) = &e.date
+                && !is_iso_date(d)
+            {
+                return Err(err(format!("event date '{d}' is not ISO")));
+            }
+            let mut srcs = Vec::new();
+            for h in &e.sources {
+                srcs.push(EventSource {
+                    source: use_source(&mut rec, h)?.0,
+                    quote: None,
+                    locator: None,
+                });
+            }
+            if srcs.is_empty() {
+                return Err(err(format!("event '{}' has no source", e.summary)));
+            }
+            rec.events.push(Event {
+                kind: e.kind,
+                date: e.date.clone(),
+                summary: e.summary.clone(),
+                sources: srcs,
+            });
+        }
+        if rec.sources.is_empty() {
+            return Err(err("no source".into()));
+        }
+        out.push(rec);
+    }
+    Ok(out)
+}
+
+/// What loading did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoadSummary {
+    pub version: String,
+    pub imported: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Writes the registry into the store (one transaction). Idempotent.
+pub fn load(store: &mut Store) -> Result<LoadSummary, RegistryError> {
+    let recs = records()?;
+    let mut sum = LoadSummary {
+        version: version()?,
+        ..LoadSummary::default()
+    };
+    let mut w = store.writer()?;
+    for r in &recs {
+        match w.write_record(r)? {
+            Outcome::Imported => sum.imported += 1,
+            Outcome::Updated => sum.updated += 1,
+            Outcome::Unchanged => sum.unchanged += 1,
+        }
+    }
+    w.set_meta("registry_version", &sum.version)?;
+    w.commit()?;
+    Ok(sum)
+}
+
+/// Loads the registry when the store has not seen this version yet ("first use").
+/// Returns None when nothing had to be done or the store is read-only.
+pub fn ensure_loaded(store: &mut Store) -> Result<Option<LoadSummary>, RegistryError> {
+    if !store.is_writable() {
+        return Ok(None);
+    }
+    if store.meta("registry_version")?.as_deref() == Some(version()?.as_str()) {
+        return Ok(None);
+    }
+    load(store).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_parses_and_every_record_has_a_source() {
+        let recs = records().expect("registry is valid");
+        assert!(recs.len() >= 40, "{} records", recs.len());
+        for r in &recs {
+            assert!(!r.sources.is_empty(), "{}", r.project.id);
+            assert!(!r.claims.is_empty(), "{} has no claim", r.project.id);
+        }
+    }
+
+    #[test]
+    fn every_source_in_sources_toml_is_used() {
+        let recs = records().unwrap();
+        let used: HashSet<String> = recs
+            .iter()
+            .flat_map(|r| r.sources.iter().map(|s| s.key()))
+            .collect();
+        let defs: BTreeMap<String, toml::Value> = toml::from_str(SOURCES).unwrap();
+        assert_eq!(defs.len(), used.len(), "sources.toml has unused entries");
+    }
+
+    #[test]
+    fn chancay_keeps_all_four_reported_costs() {
+        let recs = records().unwrap();
+        let chancay = recs
+            .iter()
+            .find(|r| r.project.id == "per-chancay-port")
+            .unwrap();
+        let mut usd: Vec<f64> = chancay
+            .claims
+            .iter()
+            .filter_map(|c| match &c.value {
+                ClaimValue::Money(m) if m.currency == "USD" && m.amount >= 1e9 => Some(m.amount),
+                _ => None,
+            })
+            .collect();
+        usd.sort_by(f64::total_cmp);
+        assert_eq!(usd, vec![1.3e9, 3.0e9, 3.6e9, 3.7e9]);
+    }
+}

@@ -1,0 +1,379 @@
+//! ruta-store: the one SQLite file that holds an observatory.
+//!
+//! [`Store::open`] checks a file before it writes a byte (is it SQLite? is it ruta's?
+//! is its schema newer than this build?), then migrates it. [`Writer`] writes core
+//! records idempotently inside one transaction; [`query`] reads projects, claims,
+//! statistics and full text.
+//!
+//! The store knows nothing of file formats, articles, HTTP or the registry: callers
+//! hand it `ruta_core` records.
+
+pub mod query;
+pub mod schema;
+mod write;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+
+pub use write::{Outcome, Writer, timestamp};
+
+/// Everything that can go wrong opening or using the store. Messages are one line and
+/// name the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    #[error("{path}: not a SQLite database ({reason}); ruta left it unchanged")]
+    NotSqlite { path: PathBuf, reason: String },
+    #[error("{path}: a SQLite database of another application ({what}); ruta left it unchanged")]
+    Foreign { path: PathBuf, what: String },
+    #[error(
+        "{path}: made by a newer ruta (schema version {found}, this ruta knows up to {known}); upgrade ruta. The file was left unchanged"
+    )]
+    Newer {
+        path: PathBuf,
+        found: i32,
+        known: i32,
+    },
+    #[error("{path}: read-only and {reason}")]
+    ReadOnly { path: PathBuf, reason: String },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// How the caller means to use the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Create and migrate as needed; fail if the file cannot be written.
+    ReadWrite,
+    /// Open read-write when possible; fall back to read-only for a current ruta
+    /// database that cannot be written.
+    PreferWrite,
+    /// Never write; the file must already be a current ruta database.
+    ReadOnly,
+}
+
+/// An open ruta database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    writable: bool,
+}
+
+/// What a read-only look at an existing file found.
+enum Inspection {
+    /// No file, an empty file, or an empty SQLite database: ruta may initialise it.
+    Fresh,
+    /// A ruta database at this schema version.
+    Ruta(i32),
+}
+
+fn inspect(path: &Path) -> Result<Inspection> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            if let Some(dir) = parent
+                && !dir.is_dir()
+            {
+                return Err(StoreError::Open {
+                    path: path.into(),
+                    reason: format!("directory {} does not exist", dir.display()),
+                });
+            }
+            return Ok(Inspection::Fresh);
+        }
+        Err(e) => {
+            return Err(StoreError::Open {
+                path: path.into(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    if meta.is_dir() {
+        return Err(StoreError::Open {
+            path: path.into(),
+            reason: "is a directory, not a database file".into(),
+        });
+    }
+    if meta.len() == 0 {
+        return Ok(Inspection::Fresh);
+    }
+    let mut header = [0u8; 16];
+    {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(|e| StoreError::Open {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+        let n = f.read(&mut header).map_err(|e| StoreError::Open {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+        if n < 16 || &header != b"SQLite format 3\0" {
+            return Err(StoreError::NotSqlite {
+                path: path.into(),
+                reason: "no SQLite header".into(),
+            });
+        }
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| StoreError::NotSqlite {
+        path: path.into(),
+        reason: e.to_string(),
+    })?;
+    let probe = || -> rusqlite::Result<(i32, i32, Vec<String>)> {
+        let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let ver: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let mut st = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?;
+        let names = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok((app, ver, names))
+    };
+    let (app, ver, tables) = probe().map_err(|e| StoreError::NotSqlite {
+        path: path.into(),
+        reason: e.to_string(),
+    })?;
+    if app == schema::APPLICATION_ID {
+        if ver > schema::SCHEMA_VERSION {
+            return Err(StoreError::Newer {
+                path: path.into(),
+                found: ver,
+                known: schema::SCHEMA_VERSION,
+            });
+        }
+        return Ok(Inspection::Ruta(ver));
+    }
+    if app == 0 && tables.is_empty() && ver == 0 {
+        return Ok(Inspection::Fresh);
+    }
+    let mut what = format!("application_id {app:#x}");
+    if !tables.is_empty() {
+        let shown: Vec<&str> = tables.iter().take(6).map(String::as_str).collect();
+        what.push_str(&format!(", tables: {}", shown.join(", ")));
+        if tables.len() > 6 {
+            what.push_str(", …");
+        }
+    }
+    Err(StoreError::Foreign {
+        path: path.into(),
+        what,
+    })
+}
+
+impl Store {
+    /// Opens (creating and migrating when allowed) the database at `path`.
+    pub fn open(path: impl AsRef<Path>, access: Access) -> Result<Store> {
+        let path = path.as_ref();
+        let found = inspect(path)?;
+        let current = matches!(found, Inspection::Ruta(v) if v == schema::SCHEMA_VERSION);
+        if access == Access::ReadOnly {
+            if !current {
+                return Err(StoreError::ReadOnly {
+                    path: path.into(),
+                    reason: "not yet an up-to-date ruta database; run `ruta init` first".into(),
+                });
+            }
+            return Self::open_read_only(path);
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Open {
+            path: path.into(),
+            reason: format!("cannot open for writing: {e}"),
+        })?;
+        let read_only =
+            conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) || probe_write(&conn).is_err();
+        if read_only {
+            drop(conn);
+            if access == Access::PreferWrite && current {
+                return Self::open_read_only(path);
+            }
+            return Err(StoreError::ReadOnly {
+                path: path.into(),
+                reason: "ruta needs to write to it".into(),
+            });
+        }
+        let mut store = Store {
+            conn,
+            path: path.into(),
+            writable: true,
+        };
+        store.configure()?;
+        store.migrate()?;
+        store.sync_gazetteer()?;
+        Ok(store)
+    }
+
+    fn sync_gazetteer(&mut self) -> Result<()> {
+        let mut w = self.writer()?;
+        if w.sync_gazetteer()? {
+            w.commit()?;
+        }
+        Ok(())
+    }
+
+    fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::Open {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")?;
+        Ok(Store {
+            conn,
+            path: path.into(),
+            writable: false,
+        })
+    }
+
+    /// An in-memory database, for tests and dry runs.
+    pub fn open_in_memory() -> Result<Store> {
+        let mut store = Store {
+            conn: Connection::open_in_memory()?,
+            path: PathBuf::from(":memory:"),
+            writable: true,
+        };
+        store.configure()?;
+        store.migrate()?;
+        store.sync_gazetteer()?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<()> {
+        if self.path != Path::new(":memory:") {
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(StoreError::Open {
+                    path: self.path.clone(),
+                    reason: format!("could not switch to WAL journal mode (got {mode})"),
+                });
+            }
+        }
+        self.conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+        )?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let ver: i32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if ver >= schema::SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for m in &schema::MIGRATIONS[ver as usize..] {
+            tx.execute_batch(m)?;
+        }
+        tx.execute_batch(&format!(
+            "PRAGMA application_id = {}; PRAGMA user_version = {};",
+            schema::APPLICATION_ID,
+            schema::SCHEMA_VERSION
+        ))?;
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('created_by', ?1) ON CONFLICT(key) DO NOTHING",
+            [concat!("ruta ", env!("CARGO_PKG_VERSION"))],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether writes are possible.
+    pub fn is_writable(&self) -> bool {
+        self.writable
+    }
+
+    /// The underlying connection, for read queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// A value from the `meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Starts a write transaction. Nothing is visible to others until `Writer::commit`;
+    /// dropping the writer rolls everything back.
+    pub fn writer(&mut self) -> Result<Writer<'_>> {
+        if !self.writable {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+                reason: "this command needs to write to it".into(),
+            });
+        }
+        Writer::new(self.conn.transaction()?)
+    }
+}
+
+fn probe_write(conn: &Connection) -> rusqlite::Result<()> {
+    // BEGIN IMMEDIATE takes the write lock without changing the file; it fails on a
+    // file the process may not write.
+    conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+}
+
+/// Now, as an ISO 8601 UTC timestamp.
+pub(crate) fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn civil_dates() {
+        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(super::civil_from_days(20_000), (2024, 10, 4));
+    }
+}

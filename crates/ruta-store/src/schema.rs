@@ -1,0 +1,242 @@
+//! The schema, as versioned migrations. `PRAGMA user_version` holds the number of
+//! migrations applied; `PRAGMA application_id` marks the file as ruta's.
+//!
+//! The schema is the product's public face for SQL users; SCHEMA.md documents it.
+//! Never edit a released migration: add a new one.
+
+/// `PRAGMA application_id` of a ruta database: "RUTA" in ASCII.
+pub const APPLICATION_ID: i32 = 0x5255_5441;
+
+/// Migrations, in order. Index + 1 is the schema version after applying it.
+pub const MIGRATIONS: &[&str] = &[M1];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+const M1: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE sources (
+    id              INTEGER PRIMARY KEY,
+    key             TEXT NOT NULL UNIQUE,
+    kind            TEXT NOT NULL,
+    title           TEXT,
+    publisher       TEXT,
+    url             TEXT,
+    date            TEXT,
+    language        TEXT,
+    dataset         TEXT,
+    dataset_version TEXT,
+    record_id       TEXT,
+    note            TEXT,
+    added_at        TEXT NOT NULL
+);
+CREATE INDEX sources_dataset ON sources(dataset, record_id);
+
+CREATE TABLE organizations (
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,
+    kind      TEXT,
+    country   TEXT,
+    parent_id TEXT,
+    curated   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE org_aliases (
+    org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    alias  TEXT NOT NULL,
+    PRIMARY KEY (org_id, alias)
+);
+
+CREATE TABLE projects (
+    id                      TEXT PRIMARY KEY,
+    name                    TEXT NOT NULL,
+    description             TEXT,
+    country                 TEXT,
+    sector_code             TEXT,
+    sector_name             TEXT,
+    sector_group            TEXT NOT NULL,
+    sector_subgroup         TEXT,
+    sector_rule             TEXT,
+    flow_kind               TEXT NOT NULL,
+    parent_id               TEXT,
+    package_id              TEXT,
+    umbrella                INTEGER NOT NULL DEFAULT 0,
+    include_in_aggregates   INTEGER NOT NULL DEFAULT 1,
+    dataset                 TEXT,
+    record_id               TEXT,
+    attributes              TEXT NOT NULL DEFAULT '{}',
+    -- Displayed values: chosen from the project's claims by the display rule.
+    status                  TEXT,
+    amount                  REAL,
+    currency                TEXT,
+    amount_year             INTEGER,
+    amount_usd_nominal      REAL,
+    amount_usd              REAL,
+    amount_claim_id         INTEGER,
+    year                    INTEGER,
+    commitment_date         TEXT,
+    planned_start_date      TEXT,
+    actual_start_date       TEXT,
+    planned_completion_date TEXT,
+    actual_completion_date  TEXT,
+    interest_rate           REAL,
+    maturity_years          REAL,
+    grace_period_years      REAL,
+    management_fee          REAL,
+    commitment_fee          REAL,
+    collateral              TEXT,
+    first_repayment_date    TEXT,
+    last_repayment_date     TEXT,
+    -- Representative point (the most precise location) for maps and bbox filters.
+    lat                     REAL,
+    lon                     REAL,
+    precision               INTEGER,
+    source_count            INTEGER NOT NULL DEFAULT 0,
+    record_hash             TEXT NOT NULL,
+    created_at              TEXT NOT NULL,
+    updated_at              TEXT NOT NULL
+);
+CREATE INDEX projects_country ON projects(country, year);
+CREATE INDEX projects_year ON projects(year);
+CREATE INDEX projects_group ON projects(sector_group, year);
+CREATE INDEX projects_flow ON projects(flow_kind);
+CREATE INDEX projects_status ON projects(status);
+CREATE INDEX projects_record ON projects(dataset, record_id);
+CREATE INDEX projects_parent ON projects(parent_id);
+CREATE INDEX projects_amount ON projects(amount_usd);
+
+CREATE TABLE project_aliases (
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    alias      TEXT NOT NULL,
+    lang       TEXT,
+    PRIMARY KEY (project_id, alias)
+);
+
+-- "same_as": the project describes the same real-world thing as another record
+-- (a registry entry and the dataset rows it was built from).
+CREATE TABLE project_links (
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    other_id   TEXT NOT NULL,
+    kind       TEXT NOT NULL DEFAULT 'same_as',
+    PRIMARY KEY (project_id, other_id, kind)
+);
+CREATE INDEX project_links_other ON project_links(other_id);
+
+-- No foreign key on project_id: AidData's ADM location files may be imported before
+-- the project rows they belong to; they attach when the project arrives.
+CREATE TABLE locations (
+    id         INTEGER PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    lat        REAL,
+    lon        REAL,
+    precision  INTEGER CHECK (precision BETWEEN 1 AND 9),
+    admin1     TEXT,
+    admin2     TEXT,
+    place      TEXT,
+    geometry   TEXT,
+    share      REAL,
+    feature_id TEXT,
+    source_id  INTEGER REFERENCES sources(id)
+);
+CREATE INDEX locations_project ON locations(project_id, source_id);
+
+CREATE TABLE parties (
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    org_id     TEXT NOT NULL REFERENCES organizations(id),
+    role       TEXT NOT NULL,
+    share      REAL,
+    source_id  INTEGER REFERENCES sources(id),
+    PRIMARY KEY (project_id, org_id, role)
+);
+CREATE INDEX parties_org ON parties(org_id, role);
+
+CREATE TABLE claims (
+    id          INTEGER PRIMARY KEY,
+    project_id  TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    field       TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    value_key   TEXT NOT NULL,
+    display     TEXT NOT NULL,
+    amount      REAL,
+    currency    TEXT,
+    money_year  INTEGER,
+    usd_nominal REAL,
+    usd_2021    REAL,
+    conversion  TEXT,
+    number      REAL,
+    unit        TEXT,
+    source_id   INTEGER NOT NULL REFERENCES sources(id),
+    locator     TEXT,
+    span_start  INTEGER,
+    span_end    INTEGER,
+    quote       TEXT,
+    confidence  REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+    qualifier   TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX claims_unique ON claims(project_id, field, source_id, value_key);
+CREATE INDEX claims_source ON claims(source_id);
+
+CREATE TABLE project_sources (
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    source_id  INTEGER NOT NULL REFERENCES sources(id),
+    PRIMARY KEY (project_id, source_id)
+);
+CREATE INDEX project_sources_source ON project_sources(source_id);
+
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,
+    date       TEXT,
+    summary    TEXT NOT NULL,
+    event_key  TEXT NOT NULL,
+    UNIQUE (project_id, event_key)
+);
+CREATE TABLE event_sources (
+    event_id  INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    quote     TEXT,
+    locator   TEXT,
+    PRIMARY KEY (event_id, source_id)
+);
+
+CREATE TABLE imports (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    rows_read   INTEGER NOT NULL,
+    imported    INTEGER NOT NULL,
+    updated     INTEGER NOT NULL,
+    unchanged   INTEGER NOT NULL,
+    skipped     INTEGER NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT NOT NULL
+);
+
+CREATE VIRTUAL TABLE projects_fts USING fts5(
+    name, aliases, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE sources_fts USING fts5(
+    title, publisher, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE organizations_fts USING fts5(
+    org_id UNINDEXED, names, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE claims_fts USING fts5(
+    quote, tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- Projects that count in totals: AidData's Recommended For Aggregates, minus curated
+-- records whose same_as dataset record is present (the dataset row carries the flow).
+CREATE VIEW aggregate_projects AS
+SELECT p.* FROM projects p
+WHERE p.include_in_aggregates = 1
+  AND NOT EXISTS (
+    SELECT 1 FROM project_links l JOIN projects d ON d.id = l.other_id
+    WHERE l.project_id = p.id AND l.kind = 'same_as' AND d.include_in_aggregates = 1
+  );
+"#;
