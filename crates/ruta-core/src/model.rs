@@ -46,11 +46,14 @@ pub struct Project {
     /// AidData "Parent ID": the linked package the record belongs to.
     #[serde(default)]
     pub package_id: Option<String>,
+    /// Umbrella agreement; None when the source does not say (stored as false).
     #[serde(default)]
-    pub umbrella: bool,
+    pub umbrella: Option<bool>,
     /// AidData's "Recommended For Aggregates": false for umbrella agreements and
-    /// records whose amounts would double count.
-    pub include_in_aggregates: bool,
+    /// records whose amounts would double count. None when the source does not say
+    /// (stored as true, and never overrides what another layout of the record said).
+    #[serde(default)]
+    pub include_in_aggregates: Option<bool>,
     /// Dataset and record the project came from (kept so records can be merged later).
     #[serde(default)]
     pub dataset: Option<String>,
@@ -87,6 +90,9 @@ pub struct Location {
     /// Share of the project's value in this place (AidData ADM even-split ratio).
     #[serde(default)]
     pub share: Option<f64>,
+    /// Share of the project's footprint inside this place (AidData ADM intersection ratio).
+    #[serde(default)]
+    pub intersection_share: Option<f64>,
     /// Identifier of the administrative unit (geoBoundaries shapeID) or OSM link.
     #[serde(default)]
     pub feature_id: Option<String>,
@@ -303,6 +309,10 @@ pub struct Event {
 /// store writes in one go.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
+    /// Who writes the record ("registry", "gcdf3-full", "gcdf3-geo" …). Records of
+    /// different origins about the same project merge; the same origin writing the same
+    /// record again changes nothing.
+    pub origin: String,
     pub project: Project,
     /// Definitions of every source the record refers to by key.
     pub sources: Vec<Source>,
@@ -315,8 +325,9 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn new(project: Project) -> Record {
+    pub fn new(origin: &str, project: Project) -> Record {
         Record {
+            origin: origin.to_string(),
             project,
             sources: Vec::new(),
             claims: Vec::new(),

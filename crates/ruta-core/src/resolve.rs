@@ -1,9 +1,11 @@
 //! The display rule: which of a project's claims supplies each displayed value.
 //!
-//! For every field, among the project's claims for that field:
-//! 1. a claim is *superseded* when the same source later asserted another value for the
-//!    same field (a re-import of a corrected dataset row): only the newest claim of each
-//!    (field, source) pair competes;
+//! For every field, among the project's claims for that field (quantities count per
+//! unit: "quantity:MW" and "quantity:km" are different fields):
+//! 1. a claim from a dataset record is *superseded* when the same record later asserted
+//!    another value for the same field (a re-import of a corrected row): only the newest
+//!    claim of each (field, dataset record) pair competes. Articles and documents may
+//!    state several figures for one field; none of them supersedes another;
 //! 2. the claim from the highest-ranked kind of source wins: dataset record, then
 //!    official document, report, news article, other;
 //! 3. then the higher confidence;
@@ -49,46 +51,66 @@ fn better(a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
         .then_with(|| a.id.cmp(&b.id))
 }
 
-/// Ids of claims superseded by a newer claim of the same source for the same field.
+/// The key under which a claim competes: its field, or "quantity:UNIT" for quantities.
+pub fn field_key(field: &str, value: &ClaimValue) -> String {
+    match value {
+        ClaimValue::Quantity { unit, .. } => format!("{field}:{unit}"),
+        _ => field.to_string(),
+    }
+}
+
+/// Ids of claims superseded by a newer claim of the same dataset record for the same field.
 pub fn superseded(cands: &[Candidate<'_>]) -> Vec<i64> {
-    let mut newest: BTreeMap<(&str, &str), i64> = BTreeMap::new();
-    for c in cands {
-        let e = newest.entry((c.field, c.source_key)).or_insert(c.id);
+    let mut newest: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    for c in cands
+        .iter()
+        .filter(|c| c.source_kind == SourceKind::DatasetRecord)
+    {
+        let e = newest
+            .entry((field_key(c.field, c.value), c.source_key))
+            .or_insert(c.id);
         *e = (*e).max(c.id);
     }
     cands
         .iter()
-        .filter(|c| newest[&(c.field, c.source_key)] != c.id)
+        .filter(|c| c.source_kind == SourceKind::DatasetRecord)
+        .filter(|c| newest[&(field_key(c.field, c.value), c.source_key)] != c.id)
         .map(|c| c.id)
         .collect()
 }
 
-/// The winning claim per field.
-pub fn choose<'a, 'b>(cands: &'b [Candidate<'a>]) -> BTreeMap<&'a str, &'b Candidate<'a>> {
+/// The winning claim per field key (see [`field_key`]).
+pub fn choose<'b, 'a>(cands: &'b [Candidate<'a>]) -> BTreeMap<String, &'b Candidate<'a>> {
     let gone = superseded(cands);
-    let mut best: BTreeMap<&'a str, &'b Candidate<'a>> = BTreeMap::new();
+    let mut best: BTreeMap<String, &'b Candidate<'a>> = BTreeMap::new();
     for c in cands.iter().filter(|c| !gone.contains(&c.id)) {
-        match best.get(c.field) {
+        let k = field_key(c.field, c.value);
+        match best.get(&k) {
             Some(b) if better(b, c) != Ordering::Greater => {}
             _ => {
-                best.insert(c.field, c);
+                best.insert(k, c);
             }
         }
     }
     best
 }
 
-/// Whether two values of the same field disagree. Money compares constant-2021 USD when
-/// both have it (else amount and currency) with a 1% tolerance; numbers with 0.5%.
+/// Whether two values of the same field disagree. Money in the same currency compares
+/// amounts with a 1% tolerance; across currencies it compares constant-2021 USD with a
+/// 10% tolerance (annual exchange rates are approximate), and cannot disagree when a
+/// conversion is missing. Numbers compare with 0.5%.
 pub fn disagree(a: &ClaimValue, b: &ClaimValue) -> bool {
     fn rel(x: f64, y: f64, tol: f64) -> bool {
         let m = x.abs().max(y.abs());
         m > 0.0 && (x - y).abs() / m > tol
     }
     match (a, b) {
+        (ClaimValue::Money(x), ClaimValue::Money(y)) if x.currency == y.currency => {
+            rel(x.amount, y.amount, 0.01)
+        }
         (ClaimValue::Money(x), ClaimValue::Money(y)) => match (x.usd_2021, y.usd_2021) {
-            (Some(p), Some(q)) => rel(p, q, 0.01),
-            _ => x.currency != y.currency || rel(x.amount, y.amount, 0.01),
+            (Some(p), Some(q)) => rel(p, q, 0.10),
+            _ => false,
         },
         (ClaimValue::Number { value: x }, ClaimValue::Number { value: y })
         | (ClaimValue::Percent { value: x }, ClaimValue::Percent { value: y }) => {
@@ -108,10 +130,11 @@ pub fn conflicting(cands: &[Candidate<'_>]) -> Vec<i64> {
     let live: Vec<&Candidate<'_>> = cands.iter().filter(|c| !gone.contains(&c.id)).collect();
     let mut out = Vec::new();
     for a in &live {
-        if live
-            .iter()
-            .any(|b| b.id != a.id && b.field == a.field && disagree(a.value, b.value))
-        {
+        if live.iter().any(|b| {
+            b.id != a.id
+                && field_key(b.field, b.value) == field_key(a.field, a.value)
+                && disagree(a.value, b.value)
+        }) {
             out.push(a.id);
         }
     }

@@ -257,14 +257,14 @@ pub fn records() -> Result<Vec<Record>, RegistryError> {
             flow_kind: p.flow_kind,
             parent_id: None,
             package_id: None,
-            umbrella: false,
-            include_in_aggregates: p.include_in_aggregates,
+            umbrella: Some(false),
+            include_in_aggregates: Some(p.include_in_aggregates),
             dataset: None,
             record_id: None,
             xrefs: p.xrefs.clone(),
             attributes,
         };
-        let mut rec = Record::new(project);
+        let mut rec = Record::new("registry", project);
         let use_source =
             |rec: &mut Record, handle: &str| -> Result<(String, SourceKind), RegistryError> {
                 let s = sources

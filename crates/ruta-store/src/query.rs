@@ -341,6 +341,7 @@ pub struct LocationInfo {
     pub place: Option<String>,
     pub geometry: Option<serde_json::Value>,
     pub share: Option<f64>,
+    pub intersection_share: Option<f64>,
     pub feature_id: Option<String>,
     pub source_id: Option<i64>,
 }
@@ -477,8 +478,8 @@ pub fn project_detail(conn: &Connection, id: &str) -> Result<Option<ProjectDetai
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let locations = conn
         .prepare_cached(
-            "SELECT lat, lon, precision, admin1, admin2, place, geometry, share, feature_id, source_id FROM locations
-             WHERE project_id = ?1 ORDER BY COALESCE(precision, 9), id",
+            "SELECT lat, lon, precision, admin1, admin2, place, geometry, share, feature_id, source_id, intersection_share
+             FROM locations WHERE project_id = ?1 ORDER BY COALESCE(precision, 9), id",
         )?
         .query_map([id], |r| {
             let precision: Option<i64> = r.get(2)?;
@@ -493,6 +494,7 @@ pub fn project_detail(conn: &Connection, id: &str) -> Result<Option<ProjectDetai
                 place: r.get(5)?,
                 geometry: geometry.and_then(|g| serde_json::from_str(&g).ok()),
                 share: r.get(7)?,
+                intersection_share: r.get(10)?,
                 feature_id: r.get(8)?,
                 source_id: r.get(9)?,
             })

@@ -95,7 +95,6 @@ CREATE TABLE projects (
     lon                     REAL,
     precision               INTEGER,
     source_count            INTEGER NOT NULL DEFAULT 0,
-    record_hash             TEXT NOT NULL,
     created_at              TEXT NOT NULL,
     updated_at              TEXT NOT NULL
 );
@@ -107,6 +106,15 @@ CREATE INDEX projects_status ON projects(status);
 CREATE INDEX projects_record ON projects(dataset, record_id);
 CREATE INDEX projects_parent ON projects(parent_id);
 CREATE INDEX projects_amount ON projects(amount_usd);
+
+-- Content hash of the last record written for a project by each origin (an importer
+-- layout or the registry): writing the same record again is a no-op.
+CREATE TABLE record_origins (
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    origin     TEXT NOT NULL,
+    hash       TEXT NOT NULL,
+    PRIMARY KEY (project_id, origin)
+);
 
 CREATE TABLE project_aliases (
     project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
@@ -138,6 +146,7 @@ CREATE TABLE locations (
     place      TEXT,
     geometry   TEXT,
     share      REAL,
+    intersection_share REAL,
     feature_id TEXT,
     source_id  INTEGER REFERENCES sources(id)
 );

@@ -216,33 +216,42 @@ impl<'c> Writer<'c> {
     }
 
     /// Writes one record: the project, its sources, claims, parties, locations, events
-    /// and references. Writing the same record again changes nothing.
+    /// and references. Writing the same record again (same origin, same content) changes
+    /// nothing; a record of another origin about the same project merges into it (empty
+    /// fields never erase stored ones, attributes are merged, claims accumulate).
     pub fn write_record(&mut self, rec: &Record) -> Result<Outcome> {
         let p = &rec.project;
         let hash = ruta_core::hash::fingerprint(&json(rec));
-        let existing: Option<String> = self
+        let (exists, stored): (bool, Option<String>) = self
             .tx
-            .prepare_cached("SELECT record_hash FROM projects WHERE id = ?1")?
-            .query_row([&p.id], |r| r.get(0))
-            .optional()?;
-        if existing.as_deref() == Some(hash.as_str()) {
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM projects WHERE id = ?1),
+                        (SELECT hash FROM record_origins WHERE project_id = ?1 AND origin = ?2)",
+            )?
+            .query_row(params![p.id, rec.origin], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if stored.as_deref() == Some(hash.as_str()) {
             return Ok(Outcome::Unchanged);
         }
-        let is_new = existing.is_none();
         self.tx
             .prepare_cached(
                 "INSERT INTO projects(id, name, description, country, sector_code, sector_name, sector_group,
                    sector_subgroup, sector_rule, flow_kind, parent_id, package_id, umbrella, include_in_aggregates,
-                   dataset, record_id, attributes, record_hash, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?19)
-                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description,
-                   country = excluded.country, sector_code = excluded.sector_code, sector_name = excluded.sector_name,
+                   dataset, record_id, attributes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, COALESCE(?13, 0), COALESCE(?14, 1),
+                   ?15, ?16, ?17, ?18, ?18)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name,
+                   description = COALESCE(excluded.description, description),
+                   country = COALESCE(excluded.country, country),
+                   sector_code = COALESCE(excluded.sector_code, sector_code),
+                   sector_name = COALESCE(excluded.sector_name, sector_name),
                    sector_group = excluded.sector_group, sector_subgroup = excluded.sector_subgroup,
-                   sector_rule = excluded.sector_rule, flow_kind = excluded.flow_kind, parent_id = excluded.parent_id,
-                   package_id = excluded.package_id, umbrella = excluded.umbrella,
-                   include_in_aggregates = excluded.include_in_aggregates, dataset = excluded.dataset,
-                   record_id = excluded.record_id, attributes = excluded.attributes,
-                   record_hash = excluded.record_hash, updated_at = excluded.updated_at",
+                   sector_rule = excluded.sector_rule, flow_kind = excluded.flow_kind,
+                   parent_id = COALESCE(excluded.parent_id, parent_id),
+                   package_id = COALESCE(excluded.package_id, package_id),
+                   umbrella = COALESCE(?13, umbrella),
+                   include_in_aggregates = COALESCE(?14, include_in_aggregates),
+                   dataset = COALESCE(excluded.dataset, dataset), record_id = COALESCE(excluded.record_id, record_id),
+                   attributes = json_patch(attributes, excluded.attributes), updated_at = excluded.updated_at",
             )?
             .execute(params![
                 p.id,
@@ -262,17 +271,14 @@ impl<'c> Writer<'c> {
                 p.dataset,
                 p.record_id,
                 json(&p.attributes),
-                hash,
                 self.now
             ])?;
-        if !is_new {
-            self.tx
-                .execute("DELETE FROM project_aliases WHERE project_id = ?1", [&p.id])?;
-            self.tx.execute(
-                "DELETE FROM project_links WHERE project_id = ?1 AND kind = 'same_as'",
-                [&p.id],
-            )?;
-        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO record_origins(project_id, origin, hash) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(project_id, origin) DO UPDATE SET hash = excluded.hash",
+            )?
+            .execute(params![p.id, rec.origin, hash])?;
         for a in &p.aliases {
             self.tx
                 .prepare_cached("INSERT OR IGNORE INTO project_aliases(project_id, alias, lang) VALUES (?1, ?2, ?3)")?
@@ -295,20 +301,20 @@ impl<'c> Writer<'c> {
                 .execute(params![p.id, sid])?;
         }
         // Parties: a record restates its parties; drop what the same sources said before.
-        let mut party_sources = HashSet::new();
-        for party in &rec.parties {
-            if let Some(k) = &party.source {
-                party_sources.insert(self.source_id_by_key(&rec.sources, k)?);
+        if exists {
+            let mut party_sources = HashSet::new();
+            for party in &rec.parties {
+                if let Some(k) = &party.source {
+                    party_sources.insert(self.source_id_by_key(&rec.sources, k)?);
+                }
             }
-        }
-        if !is_new {
             for sid in &party_sources {
-                self.tx.execute(
-                    "DELETE FROM parties WHERE project_id = ?1 AND source_id = ?2",
-                    params![p.id, sid],
-                )?;
+                self.tx
+                    .prepare_cached("DELETE FROM parties WHERE project_id = ?1 AND source_id = ?2")?
+                    .execute(params![p.id, sid])?;
             }
         }
+        let mut org_names = Vec::with_capacity(rec.parties.len());
         for party in &rec.parties {
             let org = self.org_id(&party.org)?;
             let sid = match &party.source {
@@ -321,25 +327,111 @@ impl<'c> Writer<'c> {
                      ON CONFLICT(project_id, org_id, role) DO UPDATE SET share = COALESCE(excluded.share, parties.share)",
                 )?
                 .execute(params![p.id, org, party.role.as_str(), party.share, sid])?;
+            org_names.push(org_display_name(&org, &party.org.name));
         }
-        self.replace_locations(&p.id, &rec.sources, &rec.locations, !is_new)?;
-        let mut new_claims = Vec::with_capacity(rec.claims.len());
+        let had_locations = exists || self.has_locations(&p.id)?;
+        self.replace_locations(&p.id, &rec.sources, &rec.locations, had_locations)?;
+        let mut new_claims: Vec<(i64, &Claim)> = Vec::with_capacity(rec.claims.len());
         for c in &rec.claims {
             let sid = self.source_id_by_key(&rec.sources, &c.source)?;
             if let Some(id) = self.insert_claim(&p.id, c, sid)? {
-                new_claims.push(id);
+                new_claims.push((id, c));
             }
         }
         for e in &rec.events {
             self.insert_event(&p.id, e, &rec.sources)?;
         }
-        self.index_project(&p.id, !is_new)?;
-        self.resolve(&p.id)?;
-        Ok(if is_new {
-            Outcome::Imported
+        if exists || had_locations {
+            self.index_project(&p.id, exists)?;
+            self.resolve(&p.id)?;
         } else {
+            self.index_new_project(rec, &org_names)?;
+            self.resolve_new(rec, &new_claims)?;
+        }
+        Ok(if exists {
             Outcome::Updated
+        } else {
+            Outcome::Imported
         })
+    }
+
+    fn has_locations(&mut self, project: &str) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM locations WHERE project_id = ?1)")?
+            .query_row([project], |r| r.get(0))?)
+    }
+
+    /// Full-text entry of a project written for the first time, from the record itself.
+    fn index_new_project(&mut self, rec: &Record, org_names: &[String]) -> Result<()> {
+        let p = &rec.project;
+        let aliases: Vec<&str> = p.aliases.iter().map(|a| a.name.as_str()).collect();
+        let body = fts_body(
+            p.description.as_deref(),
+            org_names.iter().map(String::as_str),
+            p.sector_name.as_deref(),
+            p.country.as_deref(),
+        );
+        self.tx
+            .prepare_cached(
+                "INSERT INTO projects_fts(rowid, name, aliases, body) SELECT rowid, ?2, ?3, ?4 FROM projects WHERE id = ?1",
+            )?
+            .execute(params![p.id, p.name, aliases.join("\n"), body])?;
+        Ok(())
+    }
+
+    /// Displayed values of a project written for the first time, from its own claims.
+    fn resolve_new(&mut self, rec: &Record, claims: &[(i64, &Claim)]) -> Result<()> {
+        let kinds: HashMap<String, (SourceKind, Option<&str>)> = rec
+            .sources
+            .iter()
+            .map(|s| (s.key(), (s.kind, s.date.as_deref())))
+            .collect();
+        let cands: Vec<Candidate<'_>> = claims
+            .iter()
+            .map(|(id, c)| {
+                let (kind, date) = kinds
+                    .get(&c.source)
+                    .copied()
+                    .unwrap_or((SourceKind::Other, None));
+                Candidate {
+                    id: *id,
+                    field: &c.field,
+                    value: &c.value,
+                    source_key: &c.source,
+                    source_kind: kind,
+                    source_date: date,
+                    confidence: c.confidence,
+                }
+            })
+            .collect();
+        let point = rec
+            .locations
+            .iter()
+            .filter(|l| l.lat.is_some() && l.lon.is_some())
+            .min_by(|a, b| {
+                a.precision
+                    .unwrap_or(9)
+                    .cmp(&b.precision.unwrap_or(9))
+                    .then(b.share.unwrap_or(-1.0).total_cmp(&a.share.unwrap_or(-1.0)))
+            })
+            .map(|l| {
+                (
+                    l.lat.unwrap_or_default(),
+                    l.lon.unwrap_or_default(),
+                    l.precision.map(i64::from),
+                )
+            });
+        let mut keys: HashSet<&str> = HashSet::new();
+        keys.extend(claims.iter().map(|(_, c)| c.source.as_str()));
+        keys.extend(rec.references.iter().map(String::as_str));
+        keys.extend(
+            rec.events
+                .iter()
+                .flat_map(|e| e.sources.iter().map(|s| s.source.as_str())),
+        );
+        keys.extend(rec.locations.iter().filter_map(|l| l.source.as_deref()));
+        self.update_displayed(&rec.project.id, &cands, point, keys.len() as i64)
     }
 
     fn replace_locations(
@@ -377,8 +469,9 @@ impl<'c> Writer<'c> {
     fn insert_location(&mut self, project: &str, sid: Option<i64>, l: &Location) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO locations(project_id, lat, lon, precision, admin1, admin2, place, geometry, share, feature_id, source_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                "INSERT INTO locations(project_id, lat, lon, precision, admin1, admin2, place, geometry, share,
+                   intersection_share, feature_id, source_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 project,
@@ -390,6 +483,7 @@ impl<'c> Writer<'c> {
                 l.place,
                 l.geometry,
                 l.share,
+                l.intersection_share,
                 l.feature_id,
                 sid
             ])?;
@@ -408,8 +502,8 @@ impl<'c> Writer<'c> {
         let existing = self
             .tx
             .prepare_cached(
-                "SELECT lat, lon, precision, admin1, admin2, place, geometry, share, feature_id FROM locations
-                 WHERE project_id = ?1 AND source_id = ?2 ORDER BY id",
+                "SELECT lat, lon, precision, admin1, admin2, place, geometry, share, intersection_share, feature_id
+                 FROM locations WHERE project_id = ?1 AND source_id = ?2 ORDER BY id",
             )?
             .query_map(params![project, sid], |r| {
                 Ok(Location {
@@ -421,7 +515,8 @@ impl<'c> Writer<'c> {
                     place: r.get(5)?,
                     geometry: r.get(6)?,
                     share: r.get(7)?,
-                    feature_id: r.get(8)?,
+                    intersection_share: r.get(8)?,
+                    feature_id: r.get(9)?,
                     source: None,
                 })
             })?
@@ -603,18 +698,12 @@ impl<'c> Writer<'c> {
             )?
             .query_map([project], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut body = desc.unwrap_or_default();
-        for extra in orgs.iter().map(String::as_str).chain(sector.as_deref()) {
-            body.push('\n');
-            body.push_str(extra);
-        }
-        if let Some(c) = country.as_deref().and_then(ruta_core::country::by_iso3) {
-            body.push('\n');
-            body.push_str(&c.name);
-            if let Some(l) = ruta_core::country::lac_by_iso3(&c.iso3) {
-                body.push_str(&format!(" {} {}", l.name_es, l.name_pt));
-            }
-        }
+        let body = fts_body(
+            desc.as_deref(),
+            orgs.iter().map(String::as_str),
+            sector.as_deref(),
+            country.as_deref(),
+        );
         if replace {
             self.tx
                 .prepare_cached("DELETE FROM projects_fts WHERE rowid = ?1")?
@@ -699,7 +788,36 @@ impl<'c> Writer<'c> {
                 confidence: r.confidence,
             })
             .collect();
-        let best = resolve::choose(&cands);
+        let point: Option<(f64, f64, Option<i64>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT lat, lon, precision FROM locations WHERE project_id = ?1 AND lat IS NOT NULL AND lon IS NOT NULL
+                 ORDER BY COALESCE(precision, 9), share IS NULL, share DESC, id LIMIT 1",
+            )?
+            .query_row([project], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let source_count: i64 = self
+            .tx
+            .prepare_cached(
+                "SELECT COUNT(*) FROM (
+                   SELECT source_id FROM claims WHERE project_id = ?1
+                   UNION SELECT source_id FROM project_sources WHERE project_id = ?1
+                   UNION SELECT es.source_id FROM event_sources es JOIN events e ON e.id = es.event_id WHERE e.project_id = ?1
+                   UNION SELECT source_id FROM locations WHERE project_id = ?1 AND source_id IS NOT NULL)",
+            )?
+            .query_row([project], |r| r.get(0))?;
+        self.update_displayed(project, &cands, point, source_count)
+    }
+
+    /// Writes the displayed columns chosen by the display rule.
+    fn update_displayed(
+        &mut self,
+        project: &str,
+        cands: &[Candidate<'_>],
+        point: Option<(f64, f64, Option<i64>)>,
+        source_count: i64,
+    ) -> Result<()> {
+        let best = resolve::choose(cands);
         let text = |f: &str| -> Option<String> {
             best.get(f).and_then(|c| match c.value {
                 ClaimValue::Date { value } | ClaimValue::Text { value } => Some(value.clone()),
@@ -727,24 +845,6 @@ impl<'c> Writer<'c> {
                     .and_then(|d| d.get(..4)?.parse().ok())
             })
             .or_else(|| money.and_then(|(_, m)| m.year.map(i64::from)));
-        let point: Option<(f64, f64, Option<i64>)> = self
-            .tx
-            .prepare_cached(
-                "SELECT lat, lon, precision FROM locations WHERE project_id = ?1 AND lat IS NOT NULL AND lon IS NOT NULL
-                 ORDER BY COALESCE(precision, 9), share IS NULL, share DESC, id LIMIT 1",
-            )?
-            .query_row([project], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let source_count: i64 = self
-            .tx
-            .prepare_cached(
-                "SELECT COUNT(*) FROM (
-                   SELECT source_id FROM claims WHERE project_id = ?1
-                   UNION SELECT source_id FROM project_sources WHERE project_id = ?1
-                   UNION SELECT es.source_id FROM event_sources es JOIN events e ON e.id = es.event_id WHERE e.project_id = ?1
-                   UNION SELECT source_id FROM locations WHERE project_id = ?1 AND source_id IS NOT NULL)",
-            )?
-            .query_row([project], |r| r.get(0))?;
         self.tx
             .prepare_cached(
                 "UPDATE projects SET status = ?2, amount = ?3, currency = ?4, amount_year = ?5, amount_usd_nominal = ?6,
@@ -806,6 +906,36 @@ impl<'c> Writer<'c> {
         )?;
         Ok(())
     }
+}
+
+/// The name shown for an organization: the gazetteer's canonical name, else as given.
+fn org_display_name(id: &str, given: &str) -> String {
+    orgs::gazetteer()
+        .get(id)
+        .map(|e| e.name.clone())
+        .unwrap_or_else(|| given.to_string())
+}
+
+/// Text indexed for a project besides its name and aliases.
+fn fts_body<'a>(
+    description: Option<&str>,
+    orgs: impl Iterator<Item = &'a str>,
+    sector: Option<&'a str>,
+    country: Option<&str>,
+) -> String {
+    let mut body = description.unwrap_or_default().to_string();
+    for extra in orgs.chain(sector) {
+        body.push('\n');
+        body.push_str(extra);
+    }
+    if let Some(c) = country.and_then(ruta_core::country::by_iso3) {
+        body.push('\n');
+        body.push_str(&c.name);
+        if let Some(l) = ruta_core::country::lac_by_iso3(&c.iso3) {
+            body.push_str(&format!(" {} {}", l.name_es, l.name_pt));
+        }
+    }
+    body
 }
 
 /// Now, for callers that log imports.

@@ -7,30 +7,33 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 fn sample(amount: f64) -> Record {
-    let mut r = Record::new(Project {
-        id: "test-port".into(),
-        name: "Test deep-water port".into(),
-        aliases: vec![Alias {
-            name: "Puerto de Prueba".into(),
-            lang: Some("es".into()),
-        }],
-        description: Some("A port used in tests.".into()),
-        country: Some("PER".into()),
-        sector_code: Some("210".into()),
-        sector_name: Some("TRANSPORT AND STORAGE".into()),
-        sector_group: SectorGroup::TraditionalInfrastructure,
-        sector_subgroup: Some("transport".into()),
-        sector_rule: Some("traditional-transport".into()),
-        flow_kind: FlowKind::Loan,
-        parent_id: None,
-        package_id: Some("425".into()),
-        umbrella: false,
-        include_in_aggregates: true,
-        dataset: Some("Test dataset".into()),
-        record_id: Some("1".into()),
-        xrefs: vec![],
-        attributes: BTreeMap::from([("intent".to_string(), serde_json::json!("Development"))]),
-    });
+    let mut r = Record::new(
+        "test",
+        Project {
+            id: "test-port".into(),
+            name: "Test deep-water port".into(),
+            aliases: vec![Alias {
+                name: "Puerto de Prueba".into(),
+                lang: Some("es".into()),
+            }],
+            description: Some("A port used in tests.".into()),
+            country: Some("PER".into()),
+            sector_code: Some("210".into()),
+            sector_name: Some("TRANSPORT AND STORAGE".into()),
+            sector_group: SectorGroup::TraditionalInfrastructure,
+            sector_subgroup: Some("transport".into()),
+            sector_rule: Some("traditional-transport".into()),
+            flow_kind: FlowKind::Loan,
+            parent_id: None,
+            package_id: Some("425".into()),
+            umbrella: Some(false),
+            include_in_aggregates: Some(true),
+            dataset: Some("Test dataset".into()),
+            record_id: Some("1".into()),
+            xrefs: vec![],
+            attributes: BTreeMap::from([("intent".to_string(), serde_json::json!("Development"))]),
+        },
+    );
     let ds = r.add_source(Source::dataset_record(
         "Test dataset",
         "1.0",
@@ -245,7 +248,7 @@ fn stats_honour_include_in_aggregates_and_same_as_links() {
     w.write_record(&sample(1.0e6)).unwrap();
     let mut umbrella = sample(9.0e9);
     umbrella.project.id = "umbrella".into();
-    umbrella.project.include_in_aggregates = false;
+    umbrella.project.include_in_aggregates = Some(false);
     w.write_record(&umbrella).unwrap();
     let mut curated = sample(5.0e6);
     curated.project.id = "curated".into();
