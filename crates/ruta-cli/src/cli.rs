@@ -40,6 +40,8 @@ pub enum Command {
     Project(ProjectArgs),
     /// Totals of flows (constant 2021 USD) that honour include-in-aggregates
     Stats(StatsArgs),
+    /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef
+    Import(ImportArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -176,4 +178,47 @@ pub struct StatsArgs {
     pub filter: FilterArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+fn parse_kind(s: &str) -> Result<ruta_ingest::Kind, String> {
+    ruta_ingest::Kind::parse(s).ok_or_else(|| {
+        format!(
+            "unknown import kind '{s}'; accepted values: {}",
+            ruta_ingest::Kind::NAMES.join(", ")
+        )
+    })
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RegionArg {
+    /// The 33 Latin American and Caribbean states (and regional records for the Americas)
+    #[default]
+    Lac,
+    /// Every record
+    All,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Kinds:\n  gcdf      AidData GCDF 3.0 (126 columns; CSV, or XLSX sheet GCDF_3.0), GeoGCDF input (17 columns), GCDF 2.0\n  gcdf-adm  AidData GCDF ADM1/ADM2 location CSVs (level from the file name: ...adm2... is ADM2)\n  geojson   GeoGCDF per-project GeoJSON (both property layouts)\n  aei-cgit  AEI China Global Investment Tracker (2025 investments layout, 2020 combined layout)\n  bu-cgef   Boston University China's Global Energy Finance\n\nEach file is imported in one transaction. Bad rows are reported (file:line: column: value: reason)\nand skipped; the exit code is 1 if any row was skipped or any file failed."
+)]
+pub struct ImportArgs {
+    /// gcdf, gcdf-adm, geojson, aei-cgit or bu-cgef
+    #[arg(value_parser = parse_kind, value_name = "KIND")]
+    pub kind: ruta_ingest::Kind,
+    /// Files to import
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Parse, validate and report; write nothing
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+    /// Abort a file at its first bad row (nothing of it is written)
+    #[arg(long)]
+    pub strict: bool,
+    /// Which records to keep
+    #[arg(long, value_enum, default_value_t = RegionArg::Lac)]
+    pub region: RegionArg,
+    /// Write a JSON report of every file and every problem
+    #[arg(long, value_name = "FILE.json")]
+    pub report: Option<PathBuf>,
 }

@@ -13,6 +13,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Projects(a) => projects(&cli.db, a),
         Command::Project(a) => project(&cli.db, a),
         Command::Stats(a) => stats(&cli.db, a),
+        Command::Import(a) => crate::import::run(&cli.db, a),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod import;
 mod output;
 
 use clap::Parser;

@@ -397,3 +397,128 @@ fn golden_json_of_a_registry_project() {
         "run with UPDATE_GOLDEN=1 to accept changes"
     );
 }
+
+#[test]
+fn import_reports_problems_writes_a_report_and_exits_1() {
+    let (d, db) = tmp();
+    let f = d.path().join("bad.csv");
+    std::fs::write(
+        &f,
+        "AidData Record ID,Title,Recipient ISO-3,Commitment Year\n1,Port A,PER,2019\n2,Port B,PER,20x9\n",
+    )
+    .unwrap();
+    let report = d.path().join("report.json");
+    let out = ruta(
+        &db,
+        &[
+            "import",
+            "gcdf",
+            f.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.csv:3: column 'Commitment Year': value '20x9'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 rows read, 1 imported, 0 updated, 0 unchanged, 1 skipped"),
+        "{err}"
+    );
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["ok"], false);
+    assert_eq!(r["files"][0]["problems"][0]["line"], 3);
+    let p = ok_json(ruta(&db, &["project", "gcdf-1", "--format", "json"]));
+    assert_eq!(p["name"], "Port A");
+}
+
+#[test]
+fn import_dry_run_creates_nothing_and_strict_writes_nothing() {
+    let (d, db) = tmp();
+    let f = d.path().join("ok.csv");
+    std::fs::write(
+        &f,
+        "AidData Record ID,Title,Recipient ISO-3\n1,Port A,PER\n2,Port B,XYZ\n",
+    )
+    .unwrap();
+    let out = ruta(&db, &["import", "gcdf", f.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dry run"));
+    assert!(!db.exists(), "dry run on a new database creates nothing");
+    assert!(ruta(&db, &["init"]).status.success());
+    let out = ruta(&db, &["import", "gcdf", f.to_str().unwrap(), "--strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    let listed = ok_json(ruta(
+        &db,
+        &["projects", "--dataset", "AidData GCDF", "--format", "json"],
+    ));
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        0,
+        "strict: the good row was not written either"
+    );
+    let out = ruta(&db, &["import", "nonsense", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gcdf-adm"));
+    let missing = ruta(
+        &db,
+        &[
+            "import",
+            "gcdf",
+            d.path().join("nope.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.csv"));
+}
+
+#[test]
+fn import_the_shared_samples_and_query_them() {
+    let Some(dir) = ruta_testdata::shared_file("gcdf3") else {
+        return;
+    };
+    let (_d, db) = tmp();
+    let files = [
+        ("gcdf", dir.join("lac_ports_fullschema.csv")),
+        ("bu-cgef", dir.join("../bu_cgef/bu_cgef_2020.csv")),
+    ];
+    for (kind, f) in &files {
+        let out = ruta(&db, &["import", kind, f.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let ecu = ok_json(ruta(
+        &db,
+        &[
+            "projects",
+            "--country",
+            "ECU",
+            "--dataset",
+            "BU China's Global Energy Finance",
+            "--format",
+            "json",
+            "--limit",
+            "0",
+        ],
+    ));
+    assert!(
+        ecu.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == "cgef-ecu-2010-coca-codo-sinclair-hpp")
+    );
+    let lenders = ok_json(ruta(&db, &["stats", "--by", "lender", "--format", "json"]));
+    assert!(
+        lenders
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["key"] == "china-eximbank")
+    );
+}

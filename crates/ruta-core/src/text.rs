@@ -63,6 +63,50 @@ pub fn clean(s: &str) -> Option<String> {
     if t.is_empty() { None } else { Some(t) }
 }
 
+/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day) — Howard
+/// Hinnant's civil-from-days algorithm.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Days since 1970-01-01 as YYYY-MM-DD.
+pub fn iso_date_from_days(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Whether (year, month, day) is a real calendar date.
+pub fn is_valid_date(y: i32, m: u32, d: u32) -> bool {
+    if !(1..=12).contains(&m) || d == 0 {
+        return false;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    d <= days[(m - 1) as usize]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +126,17 @@ mod tests {
         assert_eq!(slug("Bogotá Metro Line 1", 10), "bogota-met");
         assert_eq!(clean("  a \n b "), Some("a b".into()));
         assert_eq!(clean(" \t"), None);
+    }
+
+    #[test]
+    fn calendar() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_000), (2024, 10, 4));
+        assert_eq!(iso_date_from_days(-1), "1969-12-31");
+        assert!(
+            is_valid_date(2024, 2, 29)
+                && !is_valid_date(2023, 2, 29)
+                && !is_valid_date(2024, 13, 1)
+        );
     }
 }

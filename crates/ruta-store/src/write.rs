@@ -490,6 +490,17 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
+    /// Whether a source has already given a project locations.
+    pub fn has_locations_from(&mut self, project: &str, source: &Source) -> Result<bool> {
+        let sid = self.source_id(source)?;
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM locations WHERE project_id = ?1 AND source_id = ?2)",
+            )?
+            .query_row(params![project, sid], |r| r.get(0))?)
+    }
+
     /// Replaces the locations one source gave a project (AidData ADM files, GeoJSON).
     /// The project need not exist yet. Returns true when something changed.
     pub fn set_locations(

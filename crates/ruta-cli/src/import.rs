@@ -1,0 +1,115 @@
+//! `ruta import`: one transaction per file, problems on stderr, a summary per file.
+
+use crate::cli::{ImportArgs, RegionArg};
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use ruta_ingest::{FileReport, Options, Progress, Region};
+use ruta_store::{Access, Store};
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// Problems printed per file before "… and N more".
+const SHOWN_PROBLEMS: usize = 50;
+
+struct Bar(Option<ProgressBar>);
+
+impl Progress for Bar {
+    fn start(&self, file: &Path, total: u64) {
+        if let Some(b) = &self.0 {
+            b.set_length(total);
+            b.set_position(0);
+            b.set_message(
+                file.file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    fn update(&self, done: u64) {
+        if let Some(b) = &self.0 {
+            b.set_position(done);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn bar(files: usize) -> Bar {
+    if !std::io::stderr().is_terminal() {
+        return Bar(None);
+    }
+    let b = ProgressBar::new(0);
+    b.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let _ = files;
+    Bar(Some(b))
+}
+
+pub fn run(db: &Path, a: ImportArgs) -> Result<()> {
+    let opts = Options {
+        dry_run: a.dry_run,
+        strict: a.strict,
+        region: match a.region {
+            RegionArg::Lac => Region::Lac,
+            RegionArg::All => Region::All,
+        },
+    };
+    // A dry run of a database that does not exist yet runs in memory: nothing is created.
+    let mut store = if a.dry_run && !db.exists() {
+        Store::open_in_memory()?
+    } else {
+        let mut s = Store::open(db, Access::ReadWrite)?;
+        if !a.dry_run {
+            ruta_registry::ensure_loaded(&mut s)?;
+        }
+        s
+    };
+    let progress = bar(a.files.len());
+    let mut reports: Vec<FileReport> = Vec::new();
+    for file in &a.files {
+        let r = ruta_ingest::import_file(&mut store, a.kind, file, &opts, &progress);
+        for p in r.problems.iter().take(SHOWN_PROBLEMS) {
+            eprintln!("ruta: {p}");
+        }
+        if r.problems.len() > SHOWN_PROBLEMS {
+            eprintln!(
+                "ruta: … and {} more problems in {} (see --report)",
+                r.problems.len() - SHOWN_PROBLEMS,
+                r.file
+            );
+        }
+        if let Some(e) = &r.error {
+            eprintln!("ruta: error: {e}");
+        }
+        if r.outcome == "aborted" {
+            eprintln!(
+                "ruta: {}: aborted at the first bad row (--strict); nothing of it was written",
+                r.file
+            );
+        }
+        eprintln!("ruta: {}", r.summary());
+        reports.push(r);
+    }
+    let failed = reports.iter().any(FileReport::failed);
+    if let Some(path) = &a.report {
+        let doc = serde_json::json!({
+            "kind": a.kind.as_str(),
+            "dry_run": a.dry_run,
+            "strict": a.strict,
+            "ok": !failed,
+            "files": reports,
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
+            .with_context(|| format!("writing report {}", path.display()))?;
+    }
+    if failed {
+        std::process::exit(1);
+    }
+    Ok(())
+}

@@ -1,0 +1,908 @@
+//! AidData's Global Chinese Development Finance data: the 126-column GCDF 3.0 table
+//! (CSV or the `GCDF_3.0` sheet of the XLSX), the 17-column GeoGCDF input table with
+//! dotted names, and GCDF 2.0 column names. One row is one AidData record → one project
+//! `gcdf-<record id>`; every value it states is a claim sourced to the dataset record.
+
+use crate::Problem;
+use crate::parse;
+use crate::table::{Cells, Header};
+use ruta_core::model::{ClaimValue, Location, OrgRef, Party, Project, Record, Source};
+use ruta_core::sector::{ClassifyInput, classify, crs_code_for_name};
+use ruta_core::{FlowKind, Money, OrgKind, Role, SourceKind, Status};
+use serde_json::json;
+use std::collections::{BTreeMap, HashSet};
+
+pub const DATASET: &str = "AidData GCDF";
+
+/// Column aliases, normalised (see `table::normalize`).
+mod col {
+    pub const ID: &[&str] = &[
+        "aiddata record id",
+        "aiddata tuff project id",
+        "project id",
+        "id",
+    ];
+    pub const RFA: &[&str] = &["recommended for aggregates"];
+    pub const PARENT: &[&str] = &["aiddata parent id"];
+    pub const UMBRELLA: &[&str] = &["umbrella"];
+    pub const RECIPIENT: &[&str] = &["recipient", "recipient condensed", "recipient name"];
+    pub const ISO3: &[&str] = &["recipient iso-3", "recipient iso3", "recipient iso"];
+    pub const REGION: &[&str] = &["recipient region"];
+    pub const YEAR: &[&str] = &["commitment year", "year"];
+    pub const START_YEAR: &[&str] = &["implementation start year"];
+    pub const END_YEAR: &[&str] = &["completion year"];
+    pub const TITLE: &[&str] = &["title", "project title"];
+    pub const DESCRIPTION: &[&str] = &["description"];
+    pub const STATUS: &[&str] = &["status"];
+    pub const FLOW_TYPE: &[&str] = &["flow type", "flow"];
+    pub const FLOW_SIMPLE: &[&str] = &["flow type simplified"];
+    pub const SECTOR_CODE: &[&str] = &["sector code", "crs sector code", "aiddata sector code"];
+    pub const SECTOR_NAME: &[&str] = &["sector name", "aiddata sector name", "crs sector name"];
+    pub const FUNDING: &[&str] = &["funding agencies", "funding agency"];
+    pub const FUNDING_T: &[&str] = &["funding agencies type", "funding agency type"];
+    pub const COFIN: &[&str] = &["co-financing agencies"];
+    pub const COFIN_T: &[&str] = &["co-financing agencies type"];
+    pub const DIRECT_RCV: &[&str] = &[
+        "direct receiving agencies",
+        "receiving agencies",
+        "receiving agency",
+    ];
+    pub const DIRECT_RCV_T: &[&str] =
+        &["direct receiving agencies type", "receiving agencies type"];
+    pub const INDIRECT_RCV: &[&str] = &["indirect receiving agencies"];
+    pub const INDIRECT_RCV_T: &[&str] = &["indirect receiving agencies type"];
+    pub const IMPLEMENTING: &[&str] = &["implementing agencies", "implementing agency"];
+    pub const IMPLEMENTING_T: &[&str] = &["implementing agencies type"];
+    pub const GUARANTOR: &[&str] = &["guarantor"];
+    pub const GUARANTOR_T: &[&str] = &["guarantor agency type"];
+    pub const INSURER: &[&str] = &["insurance provider"];
+    pub const INSURER_T: &[&str] = &["insurance provider agency type"];
+    pub const COLLATERAL: &[&str] = &["collateral"];
+    pub const AMOUNT: &[&str] = &["amount (original currency)", "amount"];
+    pub const CURRENCY: &[&str] = &["original currency", "currency"];
+    pub const AMOUNT_ESTIMATED: &[&str] = &["amount estimated"];
+    pub const USD_2021: &[&str] = &["amount (constant usd 2021)"];
+    pub const USD_2017: &[&str] = &["amount (constant usd2017)", "amount (constant usd 2017)"];
+    pub const USD_2014: &[&str] = &["usd defl 2014"];
+    pub const USD_NOMINAL: &[&str] = &["amount (nominal usd)", "amount (nominal)", "usd current"];
+    pub const ADJ_AMOUNT: &[&str] = &["adjusted amount (original currency)"];
+    pub const ADJ_USD_2021: &[&str] = &["adjusted amount (constant usd 2021)"];
+    pub const ADJ_USD_NOMINAL: &[&str] = &["adjusted amount (nominal usd)"];
+    pub const COMMIT_DATE: &[&str] = &["commitment date (mm/dd/yyyy)", "commitment date"];
+    pub const PLANNED_START: &[&str] = &[
+        "planned implementation start date (mm/dd/yyyy)",
+        "planned implementation start date",
+        "start planned",
+    ];
+    pub const ACTUAL_START: &[&str] = &[
+        "actual implementation start date (mm/dd/yyyy)",
+        "actual implementation start date",
+        "start actual",
+    ];
+    pub const PLANNED_END: &[&str] = &[
+        "planned completion date (mm/dd/yyyy)",
+        "planned completion date",
+        "end planned",
+    ];
+    pub const ACTUAL_END: &[&str] = &[
+        "actual completion date (mm/dd/yyyy)",
+        "actual completion date",
+        "end actual",
+    ];
+    pub const MATURITY: &[&str] = &["maturity"];
+    pub const INTEREST: &[&str] = &["interest rate"];
+    pub const GRACE: &[&str] = &["grace period"];
+    pub const MGMT_FEE: &[&str] = &["management fee"];
+    pub const COMMIT_FEE: &[&str] = &["commitment fee"];
+    pub const FIRST_REPAY: &[&str] = &["first loan repayment date"];
+    pub const LAST_REPAY: &[&str] = &["last loan repayment date"];
+    pub const SOURCE_URLS: &[&str] = &["source urls"];
+    pub const SOURCE_TITLES: &[&str] = &["source titles"];
+    pub const SOURCE_PUBLISHERS: &[&str] = &["source publishers"];
+    pub const SOURCE_TYPES: &[&str] = &["source resource types"];
+    pub const NARRATIVE: &[&str] = &["location narrative"];
+    pub const PRECISION: &[&str] = &["level of precision"];
+    pub const OSM_TYPE: &[&str] = &["type of the osm feature"];
+    pub const OSM_LINK: &[&str] = &["osm link", "osm links"];
+}
+
+/// Columns of one file, found once.
+pub struct GcdfColumns {
+    pub version: &'static str,
+    pub layout: &'static str,
+    id: Option<usize>,
+    rfa: Option<usize>,
+    parent: Option<usize>,
+    umbrella: Option<usize>,
+    recipient: Option<usize>,
+    iso3: Option<usize>,
+    region: Option<usize>,
+    year: Option<usize>,
+    start_year: Option<usize>,
+    end_year: Option<usize>,
+    title: Option<usize>,
+    description: Option<usize>,
+    status: Option<usize>,
+    flow_type: Option<usize>,
+    flow_simple: Option<usize>,
+    sector_code: Option<usize>,
+    sector_name: Option<usize>,
+    parties: Vec<(Option<usize>, Option<usize>, PartyColumn)>,
+    collateral: Option<usize>,
+    amount: Option<usize>,
+    currency: Option<usize>,
+    amount_estimated: Option<usize>,
+    usd_2021: Option<usize>,
+    usd_2017: Option<usize>,
+    usd_2014: Option<usize>,
+    usd_nominal: Option<usize>,
+    adj_amount: Option<usize>,
+    adj_usd_2021: Option<usize>,
+    adj_usd_nominal: Option<usize>,
+    dates: Vec<(&'static str, Option<usize>)>,
+    maturity: Option<usize>,
+    interest: Option<usize>,
+    grace: Option<usize>,
+    mgmt_fee: Option<usize>,
+    commit_fee: Option<usize>,
+    source_urls: Option<usize>,
+    source_titles: Option<usize>,
+    source_publishers: Option<usize>,
+    source_types: Option<usize>,
+    narrative: Option<usize>,
+    precision: Option<usize>,
+    osm_type: Option<usize>,
+    osm_link: Option<usize>,
+    used: HashSet<usize>,
+}
+
+#[derive(Clone, Copy)]
+enum PartyColumn {
+    Funding,
+    Cofinancing,
+    DirectReceiving,
+    IndirectReceiving,
+    Implementing,
+    Guarantor,
+    Insurer,
+}
+
+impl GcdfColumns {
+    /// Finds the columns; a file without a record id or a title is not GCDF.
+    pub fn new(h: &Header) -> Result<GcdfColumns, String> {
+        let mut used = HashSet::new();
+        let mut f = |aliases: &[&str]| {
+            let c = h.find(aliases);
+            if let Some(i) = c {
+                used.insert(i);
+            }
+            c
+        };
+        let id = f(col::ID);
+        let title = f(col::TITLE);
+        if id.is_none() || title.is_none() {
+            return Err(format!(
+                "not an AidData GCDF table: no {} column (columns found: {})",
+                if id.is_none() {
+                    "'AidData Record ID'"
+                } else {
+                    "'Title'"
+                },
+                h.names
+                    .iter()
+                    .take(12)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let version = if h.has("aiddata record id") || h.has("amount (constant usd 2021)") {
+            "3.0"
+        } else if h.has("aiddata tuff project id") || h.has("amount (constant usd2017)") {
+            "2.0"
+        } else {
+            "1.0"
+        };
+        let layout = if h.has("level of precision") {
+            "geo"
+        } else if h.has("description") {
+            "full"
+        } else {
+            "partial"
+        };
+        let parties = vec![
+            (f(col::FUNDING), f(col::FUNDING_T), PartyColumn::Funding),
+            (f(col::COFIN), f(col::COFIN_T), PartyColumn::Cofinancing),
+            (
+                f(col::DIRECT_RCV),
+                f(col::DIRECT_RCV_T),
+                PartyColumn::DirectReceiving,
+            ),
+            (
+                f(col::INDIRECT_RCV),
+                f(col::INDIRECT_RCV_T),
+                PartyColumn::IndirectReceiving,
+            ),
+            (
+                f(col::IMPLEMENTING),
+                f(col::IMPLEMENTING_T),
+                PartyColumn::Implementing,
+            ),
+            (
+                f(col::GUARANTOR),
+                f(col::GUARANTOR_T),
+                PartyColumn::Guarantor,
+            ),
+            (f(col::INSURER), f(col::INSURER_T), PartyColumn::Insurer),
+        ];
+        let dates = vec![
+            ("commitment_date", f(col::COMMIT_DATE)),
+            ("planned_start_date", f(col::PLANNED_START)),
+            ("actual_start_date", f(col::ACTUAL_START)),
+            ("planned_completion_date", f(col::PLANNED_END)),
+            ("actual_completion_date", f(col::ACTUAL_END)),
+            ("first_repayment_date", f(col::FIRST_REPAY)),
+            ("last_repayment_date", f(col::LAST_REPAY)),
+        ];
+        Ok(GcdfColumns {
+            version,
+            layout,
+            id,
+            rfa: f(col::RFA),
+            parent: f(col::PARENT),
+            umbrella: f(col::UMBRELLA),
+            recipient: f(col::RECIPIENT),
+            iso3: f(col::ISO3),
+            region: f(col::REGION),
+            year: f(col::YEAR),
+            start_year: f(col::START_YEAR),
+            end_year: f(col::END_YEAR),
+            title,
+            description: f(col::DESCRIPTION),
+            status: f(col::STATUS),
+            flow_type: f(col::FLOW_TYPE),
+            flow_simple: f(col::FLOW_SIMPLE),
+            sector_code: f(col::SECTOR_CODE),
+            sector_name: f(col::SECTOR_NAME),
+            parties,
+            collateral: f(col::COLLATERAL),
+            amount: f(col::AMOUNT),
+            currency: f(col::CURRENCY),
+            amount_estimated: f(col::AMOUNT_ESTIMATED),
+            usd_2021: f(col::USD_2021),
+            usd_2017: f(col::USD_2017),
+            usd_2014: f(col::USD_2014),
+            usd_nominal: f(col::USD_NOMINAL),
+            adj_amount: f(col::ADJ_AMOUNT),
+            adj_usd_2021: f(col::ADJ_USD_2021),
+            adj_usd_nominal: f(col::ADJ_USD_NOMINAL),
+            dates,
+            maturity: f(col::MATURITY),
+            interest: f(col::INTEREST),
+            grace: f(col::GRACE),
+            mgmt_fee: f(col::MGMT_FEE),
+            commit_fee: f(col::COMMIT_FEE),
+            source_urls: f(col::SOURCE_URLS),
+            source_titles: f(col::SOURCE_TITLES),
+            source_publishers: f(col::SOURCE_PUBLISHERS),
+            source_types: f(col::SOURCE_TYPES),
+            narrative: f(col::NARRATIVE),
+            precision: f(col::PRECISION),
+            osm_type: f(col::OSM_TYPE),
+            osm_link: f(col::OSM_LINK),
+            used,
+        })
+    }
+
+    /// The origin tag under which this layout writes records.
+    pub fn origin(&self) -> String {
+        format!("gcdf{}-{}", self.version, self.layout)
+    }
+}
+
+/// AidData agency types ("Chinese State-owned Policy Bank", "Recipient Government
+/// Agency" …) to an organization kind and, where the type says, a country.
+fn org_kind(t: &str, recipient: Option<&str>) -> (Option<OrgKind>, Option<String>) {
+    let l = t.to_ascii_lowercase();
+    let kind = if l.contains("policy bank") {
+        Some(OrgKind::PolicyBank)
+    } else if l.contains("bank") {
+        Some(OrgKind::CommercialBank)
+    } else if l.contains("government") {
+        Some(OrgKind::GovernmentBody)
+    } else if l.contains("state-owned") || l.contains("state owned") {
+        Some(OrgKind::StateOwnedEnterprise)
+    } else if l.contains("private") {
+        Some(OrgKind::PrivateCompany)
+    } else if l.contains("intergovernmental") || l.contains("multilateral") {
+        Some(OrgKind::Multilateral)
+    } else if l.is_empty() {
+        None
+    } else {
+        Some(OrgKind::Other)
+    };
+    let country = if l.starts_with("chinese") {
+        Some("CHN".to_string())
+    } else if l.starts_with("recipient") {
+        recipient.map(str::to_string)
+    } else {
+        None
+    };
+    (kind, country)
+}
+
+/// AidData resource types to source kinds.
+fn source_kind(t: &str) -> SourceKind {
+    let l = t.to_ascii_lowercase();
+    if l.contains("media") {
+        SourceKind::NewsArticle
+    } else if l.contains("official") || l.contains("implementing") || l.contains("intermediary") {
+        SourceKind::OfficialDocument
+    } else if l.contains("academic") || l.contains("research") || l.contains("report") {
+        SourceKind::Report
+    } else {
+        SourceKind::Other
+    }
+}
+
+/// Flow type text to ruta's flow kind.
+pub fn flow_kind(t: &str) -> FlowKind {
+    let l = t.to_ascii_lowercase();
+    if l.contains("debt") || l.contains("vague") {
+        FlowKind::Other
+    } else if l.contains("loan") || l.contains("credit") || l.contains("lease") {
+        FlowKind::Loan
+    } else if l.contains("grant")
+        || l.contains("scholarship")
+        || l.contains("technical assistance")
+        || l.contains("in-kind")
+        || l.contains("donation")
+    {
+        FlowKind::Grant
+    } else if l.contains("equity") || l.contains("investment") {
+        FlowKind::Fdi
+    } else {
+        FlowKind::Other
+    }
+}
+
+/// GeoGCDF precision words to IATI codes: PRECISE → 1, APPROXIMATE → 2,
+/// ADM1 → 4, ADM2 → 3, deeper ADM levels (smaller units) → 2.
+pub fn precision_code(word: &str) -> Option<u8> {
+    let w = word.trim().to_ascii_uppercase();
+    match w.as_str() {
+        "PRECISE" => Some(1),
+        "APPROXIMATE" | "WITHIN 5KM" | "NEAR" => Some(2),
+        "ADM1" => Some(4),
+        "ADM2" => Some(3),
+        "ADM0" | "COUNTRY" => Some(8),
+        _ if w.starts_with("ADM") => Some(2),
+        _ => None,
+    }
+}
+
+/// Latitude and longitude from an OpenStreetMap link's `#map=zoom/lat/lon` anchor.
+pub fn osm_anchor(link: &str) -> Option<(f64, f64)> {
+    let anchor = link.split("#map=").nth(1)?;
+    let mut parts = anchor.split('/');
+    let _zoom = parts.next()?;
+    let lat: f64 = parts.next()?.trim().parse().ok()?;
+    let lon: f64 = parts
+        .next()?
+        .trim()
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()?;
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
+}
+
+/// Which rows a region keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    /// The 33 Latin American and Caribbean states, and regional records for the Americas.
+    Lac,
+    All,
+}
+
+impl Region {
+    pub fn keeps(self, iso3: Option<&str>, region_name: Option<&str>) -> bool {
+        match self {
+            Region::All => true,
+            Region::Lac => match iso3 {
+                Some(c) => ruta_core::country::is_lac(c),
+                None => region_name.is_some_and(|r| {
+                    r.eq_ignore_ascii_case("america")
+                        || r.to_ascii_lowercase().contains("latin america")
+                }),
+            },
+        }
+    }
+}
+
+impl GcdfColumns {
+    /// Maps one row. Ok(None) when the row lies outside the region.
+    pub fn map(&self, c: &Cells<'_>, region: Region) -> Result<Option<Record>, Problem> {
+        let id = c.get(self.id);
+        if id.is_empty() {
+            return Err(c.problem(self.id, "missing record id"));
+        }
+        let id = match parse::number(id) {
+            Ok(v) if v.fract() == 0.0 && v > 0.0 => format!("{}", v as i64),
+            _ => return Err(c.problem(self.id, "record id is not a positive whole number")),
+        };
+        let title = c.get(self.title);
+        if title.is_empty() {
+            return Err(c.problem(self.title, "missing title"));
+        }
+        let iso3 = match c.opt(self.iso3) {
+            None => None,
+            Some(v) => match ruta_core::country::by_iso3(v) {
+                Some(k) if v.len() == 3 => Some(k.iso3.clone()),
+                _ => return Err(c.problem(self.iso3, "not an ISO 3166-1 alpha-3 code")),
+            },
+        };
+        let iso3 = iso3.or_else(|| {
+            c.opt(self.recipient)
+                .and_then(ruta_core::country::by_name)
+                .map(|k| k.iso3.clone())
+        });
+        let region_name = c.opt(self.region);
+        if !region.keeps(iso3.as_deref(), region_name) {
+            return Ok(None);
+        }
+        let file_name = c
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let mut ds = Source::dataset_record(
+            DATASET,
+            self.version,
+            &id,
+            Some(format!("{DATASET} {} record {id}", self.version)),
+        );
+        ds.note = Some(format!("imported from {file_name}"));
+        let sector_name = c.opt(self.sector_name).map(str::to_string);
+        let sector_code = match c.opt(self.sector_code) {
+            Some(v) => Some(match parse::number(v) {
+                Ok(n) if n.fract() == 0.0 && n >= 0.0 => format!("{}", n as i64),
+                _ => return Err(c.problem(self.sector_code, "not a sector code")),
+            }),
+            None => sector_name
+                .as_deref()
+                .and_then(crs_code_for_name)
+                .map(str::to_string),
+        };
+        let class = classify(&ClassifyInput {
+            title,
+            crs_code: sector_code.as_deref(),
+            labels: &[],
+        });
+        let flow_text = c
+            .opt(self.flow_simple)
+            .or_else(|| c.opt(self.flow_type))
+            .unwrap_or("");
+        let flow = flow_kind(flow_text);
+        let rfa = c.parse(self.rfa, parse::flag)?.flatten();
+        let umbrella = c.parse(self.umbrella, parse::flag)?.flatten();
+        let package = c
+            .parse(self.parent, parse::number)?
+            .map(|n| format!("{}", n as i64));
+        // Attributes: every non-empty column no field above took, by normalised name.
+        let mut attributes = BTreeMap::new();
+        for (i, v) in c.row.cells.iter().enumerate() {
+            let v = v.trim();
+            if v.is_empty() || self.used.contains(&i) || i >= c.header.len() {
+                continue;
+            }
+            attributes.insert(c.header.normalized(i).replace(' ', "_"), json!(v));
+        }
+        if !flow_text.is_empty() {
+            attributes.insert(
+                "flow_type".into(),
+                json!(c.opt(self.flow_type).unwrap_or(flow_text)),
+            );
+        }
+        if let Some(r) = c.opt(self.recipient) {
+            attributes.insert("recipient".into(), json!(r));
+        }
+        let project = Project {
+            id: format!("gcdf-{id}"),
+            name: title.to_string(),
+            aliases: Vec::new(),
+            description: c.opt(self.description).map(str::to_string),
+            country: iso3.clone(),
+            sector_code,
+            sector_name,
+            sector_group: class.group,
+            sector_subgroup: Some(class.subgroup),
+            sector_rule: Some(class.rule),
+            flow_kind: flow,
+            parent_id: None,
+            package_id: package,
+            umbrella,
+            include_in_aggregates: rfa,
+            dataset: Some(DATASET.to_string()),
+            record_id: Some(id.clone()),
+            xrefs: Vec::new(),
+            attributes,
+        };
+        let mut rec = Record::new(&self.origin(), project);
+        let key = rec.add_source(ds);
+        rec.references.push(key.clone());
+
+        // Status and years.
+        if let Some(s) = c.opt(self.status) {
+            let st = Status::parse(s).ok_or_else(|| c.problem(self.status, "unknown status"))?;
+            rec.claim(
+                "status",
+                ClaimValue::Status { value: st },
+                &key,
+                Some(c.locator(self.status)),
+            );
+        }
+        let year = c.parse(self.year, parse::year)?;
+        if let Some(y) = year {
+            rec.claim(
+                "year",
+                ClaimValue::Number { value: y as f64 },
+                &key,
+                Some(c.locator(self.year)),
+            );
+        }
+        for (field, colx) in [
+            ("implementation_start_year", self.start_year),
+            ("completion_year", self.end_year),
+        ] {
+            if let Some(y) = c.parse(colx, parse::year)? {
+                rec.project.attributes.insert(field.into(), json!(y));
+            }
+        }
+        for (field, colx) in &self.dates {
+            if let Some(d) = c.parse(*colx, parse::date)? {
+                rec.claim(
+                    field,
+                    ClaimValue::Date { value: d },
+                    &key,
+                    Some(c.locator(*colx)),
+                );
+            }
+        }
+
+        // Money: the original amount with AidData's own USD figures.
+        let estimated = c
+            .parse(self.amount_estimated, parse::flag)?
+            .flatten()
+            .unwrap_or(false);
+        let amount = c.parse(self.amount, parse::number)?;
+        let usd_2021 = c.parse(self.usd_2021, parse::number)?;
+        let usd_nominal = c.parse(self.usd_nominal, parse::number)?;
+        let usd_2017 = c.parse(self.usd_2017, parse::number)?;
+        let usd_2014 = c.parse(self.usd_2014, parse::number)?;
+        for v in [amount, usd_2021, usd_nominal, usd_2017, usd_2014]
+            .into_iter()
+            .flatten()
+        {
+            if v < 0.0 {
+                return Err(c.problem(self.amount.or(self.usd_2021), "negative amount"));
+            }
+        }
+        let published = format!("{DATASET} {} (as published)", self.version);
+        let money = if let Some(a) = amount {
+            let cur = c.get(self.currency).to_ascii_uppercase();
+            let cur = if cur.is_empty() {
+                "USD".to_string()
+            } else {
+                cur
+            };
+            if !ruta_core::money::is_currency(&cur) {
+                return Err(c.problem(self.currency, "unknown ISO 4217 currency code"));
+            }
+            let mut m = Money::derive(a, &cur, year);
+            if usd_2021.is_some() || usd_nominal.is_some() {
+                m.usd_2021 = usd_2021.or(m.usd_2021);
+                m.usd_nominal = usd_nominal.or(m.usd_nominal);
+                m.conversion = Some(published.clone());
+            }
+            Some((m, self.amount))
+        } else if let Some(u) = usd_2021 {
+            // Only constant 2021 dollars are published (the GeoGCDF table): that is an
+            // amount in US dollars of 2021.
+            Some((
+                Money {
+                    amount: u,
+                    currency: "USD".into(),
+                    year: Some(2021),
+                    usd_nominal: Some(u),
+                    usd_2021: Some(u),
+                    conversion: Some(published.clone()),
+                },
+                self.usd_2021,
+            ))
+        } else if let Some(u) = usd_2017.or(usd_2014) {
+            let base = if usd_2017.is_some() { 2017 } else { 2014 };
+            let mut m = Money::derive(u, "USD", Some(base));
+            m.conversion = Some(format!(
+                "{DATASET} {} constant {base} USD, rebased with {}",
+                self.version,
+                ruta_core::money::RUTA_CONVERSION
+            ));
+            Some((
+                m,
+                if usd_2017.is_some() {
+                    self.usd_2017
+                } else {
+                    self.usd_2014
+                },
+            ))
+        } else {
+            None
+        };
+        if let Some((m, colx)) = money {
+            rec.claims.push(ruta_core::Claim {
+                field: "amount".into(),
+                value: ClaimValue::Money(m),
+                source: key.clone(),
+                locator: Some(c.locator(colx)),
+                span: None,
+                quote: None,
+                confidence: if estimated { 0.8 } else { 1.0 },
+                qualifier: Some(if estimated {
+                    "estimated".into()
+                } else {
+                    flow.as_str().replace('_', " ")
+                }),
+            });
+        }
+        if let Some(a) = c.parse(self.adj_amount, parse::number)? {
+            let cur = c.get(self.currency).to_ascii_uppercase();
+            if ruta_core::money::is_currency(&cur) {
+                let mut m = Money::derive(a, &cur, year);
+                m.usd_2021 = c.parse(self.adj_usd_2021, parse::number)?.or(m.usd_2021);
+                m.usd_nominal = c
+                    .parse(self.adj_usd_nominal, parse::number)?
+                    .or(m.usd_nominal);
+                m.conversion = Some(published);
+                rec.claim(
+                    "adjusted_amount",
+                    ClaimValue::Money(m),
+                    &key,
+                    Some(c.locator(self.adj_amount)),
+                );
+            }
+        }
+
+        // Loan terms.
+        for (field, colx, pct) in [
+            ("maturity_years", self.maturity, false),
+            ("interest_rate", self.interest, true),
+            ("grace_period_years", self.grace, false),
+            ("management_fee", self.mgmt_fee, true),
+            ("commitment_fee", self.commit_fee, true),
+        ] {
+            if let Some(v) = c.parse(colx, parse::number)? {
+                let value = if pct {
+                    ClaimValue::Percent { value: v }
+                } else {
+                    ClaimValue::Number { value: v }
+                };
+                rec.claim(field, value, &key, Some(c.locator(colx)));
+            }
+        }
+        if let Some(t) = c.opt(self.collateral) {
+            rec.claim(
+                "collateral",
+                ClaimValue::Text {
+                    value: t.to_string(),
+                },
+                &key,
+                Some(c.locator(self.collateral)),
+            );
+        }
+
+        // Parties from the `|` lists, with their parallel type lists.
+        for (names_col, types_col, which) in &self.parties {
+            let names = parse::pipe_list(c.get(*names_col));
+            let types = parse::pipe_list(c.get(*types_col));
+            for (i, name) in names.iter().enumerate() {
+                if name.is_empty() {
+                    continue;
+                }
+                let t = types.get(i).map(String::as_str).unwrap_or("");
+                let (kind, country) = org_kind(t, iso3.as_deref());
+                let company = matches!(
+                    kind,
+                    Some(OrgKind::StateOwnedEnterprise) | Some(OrgKind::PrivateCompany)
+                );
+                let role = match which {
+                    PartyColumn::Funding | PartyColumn::Cofinancing => {
+                        if flow == FlowKind::Grant {
+                            Role::Donor
+                        } else {
+                            Role::Lender
+                        }
+                    }
+                    PartyColumn::DirectReceiving => {
+                        if flow == FlowKind::Loan {
+                            Role::Borrower
+                        } else {
+                            Role::Recipient
+                        }
+                    }
+                    PartyColumn::IndirectReceiving => Role::Recipient,
+                    PartyColumn::Implementing => {
+                        if company {
+                            Role::Contractor
+                        } else {
+                            Role::Implementer
+                        }
+                    }
+                    PartyColumn::Guarantor => Role::Guarantor,
+                    PartyColumn::Insurer => Role::Insurer,
+                };
+                if rec
+                    .parties
+                    .iter()
+                    .any(|p| p.role == role && p.org.name == *name)
+                {
+                    continue;
+                }
+                rec.parties.push(Party {
+                    org: OrgRef {
+                        name: name.clone(),
+                        kind,
+                        country,
+                    },
+                    role,
+                    share: None,
+                    source: Some(key.clone()),
+                });
+            }
+        }
+
+        // The sources AidData cites, from the parallel `|` lists.
+        let urls = parse::pipe_list(c.get(self.source_urls));
+        let titles = parse::pipe_list(c.get(self.source_titles));
+        let publishers = parse::pipe_list(c.get(self.source_publishers));
+        let types = parse::pipe_list(c.get(self.source_types));
+        let n = urls.len().max(titles.len());
+        for i in 0..n {
+            let url = urls.get(i).filter(|u| !u.is_empty()).cloned();
+            let title = titles.get(i).filter(|t| !t.is_empty()).cloned();
+            if url.is_none() && title.is_none() {
+                continue;
+            }
+            let s = Source {
+                kind: types
+                    .get(i)
+                    .map(|t| source_kind(t))
+                    .unwrap_or(SourceKind::Other),
+                title,
+                publisher: publishers.get(i).filter(|p| !p.is_empty()).cloned(),
+                url,
+                date: None,
+                language: None,
+                dataset: None,
+                dataset_version: None,
+                record_id: None,
+                note: None,
+            };
+            let k = rec.add_source(s);
+            if !rec.references.contains(&k) {
+                rec.references.push(k);
+            }
+        }
+
+        // GeoGCDF locations: one per OSM feature, with the map anchor as a point when the
+        // link has one. They are sourced to the GeoGCDF record, apart from the claims.
+        let links: Vec<&str> = c
+            .get(self.osm_link)
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let precisions: Vec<&str> = c
+            .get(self.precision)
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if !links.is_empty() || !precisions.is_empty() {
+            let mut geo = Source::dataset_record(
+                "AidData GeoGCDF",
+                self.version,
+                &id,
+                Some(format!("AidData GeoGCDF {} record {id}", self.version)),
+            );
+            geo.note = Some(format!("imported from {file_name}"));
+            let gk = rec.add_source(geo);
+            let n = links.len().max(precisions.len());
+            for i in 0..n {
+                let p = precisions
+                    .get(i)
+                    .or(precisions.first())
+                    .copied()
+                    .unwrap_or("");
+                let link = links.get(i).copied();
+                let point = link.and_then(osm_anchor);
+                rec.locations.push(Location {
+                    lat: point.map(|p| p.0),
+                    lon: point.map(|p| p.1),
+                    precision: precision_code(p)
+                        .map(|code| if point.is_some() { code.max(2) } else { code }),
+                    place: c.opt(self.osm_type).map(|t| format!("OpenStreetMap {t}")),
+                    feature_id: link.map(str::to_string),
+                    source: Some(gk.clone()),
+                    ..Location::default()
+                });
+            }
+        }
+        if let Some(n) = c.opt(self.narrative) {
+            rec.project
+                .attributes
+                .insert("location_narrative".into(), json!(n));
+        }
+        Ok(Some(rec))
+    }
+}
+
+/// Maps a GeoGCDF GeoJSON feature's properties (either layout) as a GCDF row.
+pub fn properties_as_row(
+    props: &serde_json::Map<String, serde_json::Value>,
+) -> (Header, crate::input::Row) {
+    let mut names = Vec::with_capacity(props.len());
+    let mut cells = Vec::with_capacity(props.len());
+    for (k, v) in props {
+        names.push(k.clone());
+        cells.push(match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Bool(b) => {
+                if *b {
+                    "Yes".into()
+                } else {
+                    "No".into()
+                }
+            }
+            other => other.to_string(),
+        });
+    }
+    (Header::new(&names), crate::input::Row { line: 0, cells })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabulary_mappings() {
+        assert_eq!(flow_kind("Export Buyer's Credit"), FlowKind::Loan);
+        assert_eq!(flow_kind("Grant"), FlowKind::Grant);
+        assert_eq!(flow_kind("Debt Rescheduling"), FlowKind::Other);
+        assert_eq!(
+            org_kind("State-owned Policy Bank", None).0,
+            Some(OrgKind::PolicyBank)
+        );
+        assert_eq!(
+            org_kind("Recipient Government Agency", Some("SLV")),
+            (Some(OrgKind::GovernmentBody), Some("SLV".into()))
+        );
+        assert_eq!(
+            org_kind("Chinese State-owned Company", None).1.as_deref(),
+            Some("CHN")
+        );
+        assert_eq!(source_kind("Media Report"), SourceKind::NewsArticle);
+        assert_eq!(precision_code("ADM2"), Some(3));
+        assert_eq!(precision_code("adm6"), Some(2));
+        assert_eq!(
+            osm_anchor("https://www.openstreetmap.org/way/1#map=14/10.0936/-69.1945"),
+            Some((10.0936, -69.1945))
+        );
+        assert_eq!(osm_anchor("https://www.openstreetmap.org/way/1"), None);
+        assert!(Region::Lac.keeps(Some("PER"), None) && !Region::Lac.keeps(Some("AGO"), None));
+        assert!(
+            Region::Lac.keeps(None, Some("America")) && !Region::Lac.keeps(None, Some("Africa"))
+        );
+    }
+}

@@ -1,0 +1,415 @@
+//! ruta-ingest: importers for the files users hold.
+//!
+//! Each importer reads rows ([`input`]), finds its columns by normalised name
+//! ([`table`]), parses values ([`parse`]) and maps each row to a `ruta_core::Record`.
+//! [`import_file`] drives one file inside one store transaction: bad rows are reported
+//! with file, line, column, value and reason and skipped (or, with `strict`, abort the
+//! file); anything that makes the file unreadable aborts it; either way nothing is half
+//! written. Importers never query the database.
+
+pub mod adm;
+pub mod cgef;
+pub mod cgit;
+pub mod gcdf;
+pub mod geojson;
+pub mod input;
+pub mod parse;
+pub mod table;
+
+pub use gcdf::Region;
+pub use input::FileError;
+
+use input::Rows;
+use ruta_core::model::Record;
+use ruta_store::{Outcome, Store, Writer};
+use std::path::Path;
+use std::time::Instant;
+use table::{Cells, Header};
+
+/// The kinds of file ruta imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// AidData GCDF 3.0 (126 columns, CSV or XLSX), GeoGCDF input (17 columns), GCDF 2.0.
+    Gcdf,
+    /// AidData GCDF ADM1/ADM2 location files.
+    GcdfAdm,
+    /// GeoGCDF per-project GeoJSON.
+    Geojson,
+    /// AEI China Global Investment Tracker (2025 investments layout, 2020 combined layout).
+    AeiCgit,
+    /// Boston University China's Global Energy Finance.
+    BuCgef,
+}
+
+impl Kind {
+    pub const NAMES: &'static [&'static str] =
+        &["gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef"];
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "gcdf" => Kind::Gcdf,
+            "gcdf-adm" => Kind::GcdfAdm,
+            "geojson" => Kind::Geojson,
+            "aei-cgit" => Kind::AeiCgit,
+            "bu-cgef" => Kind::BuCgef,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Gcdf => "gcdf",
+            Kind::GcdfAdm => "gcdf-adm",
+            Kind::Geojson => "geojson",
+            Kind::AeiCgit => "aei-cgit",
+            Kind::BuCgef => "bu-cgef",
+        }
+    }
+}
+
+/// A row that could not be imported.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Problem {
+    pub file: String,
+    pub line: u64,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:", self.file, self.line)?;
+        if let Some(c) = &self.column {
+            write!(f, " column '{c}':")?;
+        }
+        if let Some(v) = &self.value {
+            write!(f, " value '{v}':")?;
+        }
+        write!(f, " {}", self.reason)
+    }
+}
+
+/// How to import.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Parse, validate and count, then roll back.
+    pub dry_run: bool,
+    /// The first bad row aborts the file.
+    pub strict: bool,
+    pub region: Region,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            dry_run: false,
+            strict: false,
+            region: Region::Lac,
+        }
+    }
+}
+
+/// How one file went.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub kind: String,
+    /// "imported", "dry-run", "aborted" (strict mode, a bad row) or "failed" (unreadable).
+    pub outcome: String,
+    pub error: Option<String>,
+    pub rows_read: u64,
+    pub imported: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub skipped: u64,
+    pub outside_region: u64,
+    pub seconds: f64,
+    pub problems: Vec<Problem>,
+}
+
+impl FileReport {
+    /// Whether the file needs an exit code of 1.
+    pub fn failed(&self) -> bool {
+        self.skipped > 0 || self.outcome == "aborted" || self.outcome == "failed"
+    }
+
+    /// The one-line summary printed after each file.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "{} ({}): {} rows read, {} imported, {} updated, {} unchanged, {} skipped",
+            self.file,
+            self.kind,
+            self.rows_read,
+            self.imported,
+            self.updated,
+            self.unchanged,
+            self.skipped
+        );
+        if self.outside_region > 0 {
+            s.push_str(&format!(", {} outside the region", self.outside_region));
+        }
+        s.push_str(&format!(" in {:.2} s", self.seconds));
+        match self.outcome.as_str() {
+            "dry-run" => s.push_str(" (dry run: nothing written)"),
+            "aborted" => s.push_str(" (aborted: nothing written)"),
+            "failed" => s.push_str(" (failed: nothing written)"),
+            _ => {}
+        }
+        s
+    }
+}
+
+/// Progress callbacks (a terminal progress bar, or nothing).
+pub trait Progress {
+    fn start(&self, _file: &Path, _total: u64) {}
+    fn update(&self, _done: u64) {}
+    fn finish(&self) {}
+}
+
+/// No progress display.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// What a mapper produced for one row.
+pub enum Mapped {
+    Record(Box<Record>),
+    OutsideRegion,
+    /// Accepted and buffered; written when the file ends (ADM location rows).
+    Deferred,
+}
+
+/// Counts one write outcome.
+fn count(report: &mut FileReport, o: Outcome) {
+    match o {
+        Outcome::Imported => report.imported += 1,
+        Outcome::Updated => report.updated += 1,
+        Outcome::Unchanged => report.unchanged += 1,
+    }
+}
+
+/// Imports one file into `store`, in one transaction.
+pub fn import_file(
+    store: &mut Store,
+    kind: Kind,
+    path: &Path,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> FileReport {
+    let started = Instant::now();
+    let started_at = ruta_store::timestamp();
+    let mut report = FileReport {
+        file: path.display().to_string(),
+        kind: kind.as_str().to_string(),
+        ..FileReport::default()
+    };
+    let result = (|| -> Result<bool, ImportError> {
+        let mut w = store.writer().map_err(ImportError::Store)?;
+        let ok = match kind {
+            Kind::Geojson => geojson::import(&mut w, path, opts, &mut report)?,
+            _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
+        };
+        if ok && !opts.dry_run {
+            w.log_import(
+                kind.as_str(),
+                &report.file,
+                report.rows_read,
+                report.imported,
+                report.updated,
+                report.unchanged,
+                report.skipped,
+                &started_at,
+            )
+            .map_err(ImportError::Store)?;
+            w.commit().map_err(ImportError::Store)?;
+        }
+        Ok(ok)
+    })();
+    progress.finish();
+    match result {
+        Ok(true) => report.outcome = if opts.dry_run { "dry-run" } else { "imported" }.into(),
+        Ok(false) => report.outcome = "aborted".into(),
+        Err(e) => {
+            report.outcome = "failed".into();
+            report.error = Some(e.to_string());
+        }
+    }
+    if report.outcome != "imported" && report.outcome != "dry-run" {
+        // Nothing was written: the counts describe what would have happened.
+        report.imported = 0;
+        report.updated = 0;
+        report.unchanged = 0;
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    report
+}
+
+/// Why a file could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("database: {0}")]
+    Store(ruta_store::StoreError),
+}
+
+/// Records a bad row; in strict mode reports that the file must be aborted.
+fn bad_row(report: &mut FileReport, p: Problem, opts: &Options) -> bool {
+    report.skipped += 1;
+    report.problems.push(p);
+    opts.strict
+}
+
+/// Shared driver of the row-oriented kinds.
+fn import_rows(
+    w: &mut Writer<'_>,
+    kind: Kind,
+    path: &Path,
+    opts: &Options,
+    report: &mut FileReport,
+    progress: &dyn Progress,
+) -> Result<bool, ImportError> {
+    let sheet = if kind == Kind::Gcdf {
+        Some("GCDF_3.0")
+    } else {
+        None
+    };
+    let mut rows = Rows::open(path, sheet)?;
+    // The header: the first row, or for AEI's 2020 layout the first row naming Year and
+    // Month after its banner lines.
+    let mut header_row = None;
+    let mut skipped_banner = 0;
+    while let Some(r) = rows.next_row()? {
+        let is_header = match kind {
+            Kind::AeiCgit => cgit::is_header(&r.cells),
+            _ => true,
+        };
+        if is_header {
+            header_row = Some(r);
+            break;
+        }
+        skipped_banner += 1;
+        if skipped_banner > 50 {
+            break;
+        }
+    }
+    let Some(header_row) = header_row else {
+        return Err(FileError::new(path, "no header row found").into());
+    };
+    let header = Header::new(&header_row.cells);
+    rows.set_width(header.len());
+    let mapper = Mapper::new(kind, &header, path, w).map_err(|r| FileError::new(path, r))?;
+    let (_, total) = rows.progress();
+    progress.start(path, total);
+    let mut seen = std::collections::HashMap::new();
+    while let Some(row) = rows.next_row()? {
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        report.rows_read += 1;
+        if report.rows_read.is_multiple_of(4096) {
+            progress.update(rows.progress().0);
+        }
+        let cells = Cells {
+            row: &row,
+            header: &header,
+            file: path,
+        };
+        if row.cells.len() > header.len()
+            && row.cells[header.len()..]
+                .iter()
+                .any(|c| !c.trim().is_empty())
+        {
+            let p = cells.problem(
+                None,
+                format!(
+                    "{} columns, the header has {}",
+                    row.cells.len(),
+                    header.len()
+                ),
+            );
+            if bad_row(report, p, opts) {
+                return Ok(false);
+            }
+            continue;
+        }
+        match mapper.map(&cells, opts.region) {
+            Ok(Mapped::OutsideRegion) => report.outside_region += 1,
+            Ok(Mapped::Record(rec)) => {
+                if let Some(first) = seen.insert(rec.project.id.clone(), row.line) {
+                    let p = cells.problem(
+                        None,
+                        format!(
+                            "duplicate record {} (first on line {first})",
+                            rec.project.id
+                        ),
+                    );
+                    if bad_row(report, p, opts) {
+                        return Ok(false);
+                    }
+                    continue;
+                }
+                let o = w.write_record(&rec).map_err(ImportError::Store)?;
+                count(report, o);
+            }
+            Ok(Mapped::Deferred) => {}
+            Err(p) => {
+                if bad_row(report, p, opts) {
+                    return Ok(false);
+                }
+            }
+        }
+    }
+    rows.finish()?;
+    if let Mapper::Adm(m) = &mapper {
+        // ADM rows are grouped per project: each project's set of units is written at once.
+        for (project, source, locs) in m.drain() {
+            let had = w
+                .has_locations_from(&project, &source)
+                .map_err(ImportError::Store)?;
+            let changed = w
+                .set_locations(&project, &source, &locs)
+                .map_err(ImportError::Store)?;
+            let n = locs.len() as u64;
+            match (changed, had) {
+                (false, _) => report.unchanged += n,
+                (true, false) => report.imported += n,
+                (true, true) => report.updated += n,
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// The mapper of each row-oriented kind.
+enum Mapper {
+    Gcdf(Box<gcdf::GcdfColumns>),
+    Adm(Box<adm::AdmColumns>),
+    Cgit(Box<cgit::CgitColumns>),
+    Cgef(Box<cgef::CgefColumns>),
+}
+
+impl Mapper {
+    fn new(kind: Kind, header: &Header, path: &Path, w: &Writer<'_>) -> Result<Mapper, String> {
+        Ok(match kind {
+            Kind::Gcdf => Mapper::Gcdf(Box::new(gcdf::GcdfColumns::new(header)?)),
+            Kind::GcdfAdm => Mapper::Adm(Box::new(adm::AdmColumns::new(header, path)?)),
+            Kind::AeiCgit => Mapper::Cgit(Box::new(cgit::CgitColumns::new(header, w)?)),
+            Kind::BuCgef => Mapper::Cgef(Box::new(cgef::CgefColumns::new(header)?)),
+            Kind::Geojson => return Err("GeoJSON is not a table".into()),
+        })
+    }
+
+    fn map(&self, c: &Cells<'_>, region: Region) -> Result<Mapped, Problem> {
+        let rec = match self {
+            Mapper::Gcdf(m) => m.map(c, region)?,
+            Mapper::Cgit(m) => m.map(c, region)?,
+            Mapper::Cgef(m) => m.map(c, region)?,
+            Mapper::Adm(m) => return m.map(c, region),
+        };
+        Ok(match rec {
+            Some(r) => Mapped::Record(Box::new(r)),
+            None => Mapped::OutsideRegion,
+        })
+    }
+}

@@ -1,0 +1,163 @@
+//! Header handling: column names as files write them ("Amount.(Constant.USD.2021)",
+//! "Amount (Constant USD 2021)", "usd_defl_2014") normalised so one alias list finds a
+//! column in every layout.
+
+use crate::Problem;
+use crate::input::Row;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Lower case, `.` and `_` as spaces, typographic apostrophes as `'`, spaces collapsed.
+pub fn normalize(h: &str) -> String {
+    let h = h.trim_start_matches('\u{feff}');
+    let mut out = String::with_capacity(h.len());
+    for c in h.chars() {
+        let c = match c {
+            '.' | '_' => ' ',
+            '’' | '‘' => '\'',
+            c => c,
+        };
+        for l in c.to_lowercase() {
+            out.push(l);
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A file's header row.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub names: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Header {
+    pub fn new(cells: &[String]) -> Header {
+        let mut index = HashMap::new();
+        for (i, c) in cells.iter().enumerate() {
+            index.entry(normalize(c)).or_insert(i);
+        }
+        Header {
+            names: cells.iter().map(|c| c.trim().to_string()).collect(),
+            index,
+        }
+    }
+
+    /// The first column matching one of the (already normalised) aliases.
+    pub fn find(&self, aliases: &[&str]) -> Option<usize> {
+        aliases.iter().find_map(|a| self.index.get(*a).copied())
+    }
+
+    pub fn has(&self, alias: &str) -> bool {
+        self.index.contains_key(alias)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Columns that no mapper used, for attributes.
+    pub fn normalized(&self, col: usize) -> String {
+        normalize(&self.names[col])
+    }
+}
+
+/// One row seen through its header, able to name its cells in problems.
+pub struct Cells<'a> {
+    pub row: &'a Row,
+    pub header: &'a Header,
+    pub file: &'a Path,
+}
+
+impl<'a> Cells<'a> {
+    /// The trimmed text of a column ("" when absent).
+    pub fn get(&self, col: Option<usize>) -> &'a str {
+        col.and_then(|c| self.row.cells.get(c))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    }
+
+    /// Some(text) when the column has a non-empty value.
+    pub fn opt(&self, col: Option<usize>) -> Option<&'a str> {
+        let v = self.get(col);
+        if v.is_empty() { None } else { Some(v) }
+    }
+
+    pub fn column_name(&self, col: Option<usize>) -> String {
+        col.and_then(|c| self.header.names.get(c))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// A problem with this row's column.
+    pub fn problem(&self, col: Option<usize>, reason: impl Into<String>) -> Problem {
+        let mut value: String = self.get(col).chars().take(80).collect();
+        if self.get(col).chars().count() > 80 {
+            value.push('…');
+        }
+        Problem {
+            file: self.file.display().to_string(),
+            line: self.row.line,
+            column: col.map(|c| self.column_name(Some(c))),
+            value: if col.is_some() { Some(value) } else { None },
+            reason: reason.into(),
+        }
+    }
+
+    /// Parses an optional cell, turning a refusal into a problem.
+    pub fn parse<T>(
+        &self,
+        col: Option<usize>,
+        f: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, Problem> {
+        match self.opt(col) {
+            None => Ok(None),
+            Some(v) => f(v).map(Some).map_err(|r| self.problem(col, r)),
+        }
+    }
+
+    /// A locator for claims: "file.csv:12, column 'Title'".
+    pub fn locator(&self, col: Option<usize>) -> String {
+        let name = self
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        match col {
+            Some(c) => format!(
+                "{name}:{}, column '{}'",
+                self.row.line,
+                self.column_name(Some(c))
+            ),
+            None => format!("{name}:{}", self.row.line),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_normalise_to_the_same_name() {
+        assert_eq!(
+            normalize("Amount.(Constant.USD.2021)"),
+            "amount (constant usd 2021)"
+        );
+        assert_eq!(
+            normalize(" Amount (Constant USD 2021) "),
+            "amount (constant usd 2021)"
+        );
+        assert_eq!(normalize("Recipient.ISO-3"), "recipient iso-3");
+        assert_eq!(
+            normalize("Supplier’s Credit/Export Seller’s Credit"),
+            "supplier's credit/export seller's credit"
+        );
+        assert_eq!(normalize("\u{feff}AidData Record ID"), "aiddata record id");
+        assert_eq!(normalize("Region "), "region");
+    }
+}
