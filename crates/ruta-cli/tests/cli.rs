@@ -391,11 +391,15 @@ fn golden_json_of_a_registry_project() {
     if std::env::var("UPDATE_GOLDEN").is_ok() || !golden.exists() {
         std::fs::write(&golden, &got).unwrap();
     }
-    assert_eq!(
-        std::fs::read_to_string(&golden).unwrap(),
-        got,
-        "run with UPDATE_GOLDEN=1 to accept changes"
-    );
+    if std::fs::read_to_string(&golden).unwrap() != got {
+        let actual = golden.with_extension("actual.json");
+        std::fs::write(&actual, &got).unwrap();
+        panic!(
+            "golden differs: diff {} {} (UPDATE_GOLDEN=1 accepts)",
+            golden.display(),
+            actual.display()
+        );
+    }
 }
 
 #[test]

@@ -338,6 +338,11 @@ impl Record {
         }
     }
 
+    /// A fingerprint of the whole record: equal records have equal fingerprints.
+    pub fn fingerprint(&self) -> String {
+        crate::hash::fingerprint(&serde_json::to_string(self).unwrap_or_default())
+    }
+
     /// Adds a source (once) and returns its key.
     pub fn add_source(&mut self, s: Source) -> String {
         let key = s.key();

@@ -192,7 +192,6 @@ impl CgefColumns {
         );
         src.note = Some(format!("imported from {file_name}"));
         let key = rec.add_source(src);
-        rec.references.push(key.clone());
         rec.claims.push(ruta_core::Claim {
             field: "amount".into(),
             value: ClaimValue::Money(Money::derive(millions * 1e6, "USD", Some(year))),

@@ -455,12 +455,7 @@ impl GcdfColumns {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        let mut ds = Source::dataset_record(
-            DATASET,
-            self.version,
-            &id,
-            Some(format!("{DATASET} {} record {id}", self.version)),
-        );
+        let mut ds = Source::dataset_record(DATASET, self.version, &id, None);
         ds.note = Some(format!("imported from {file_name}"));
         let sector_name = c.opt(self.sector_name).map(str::to_string);
         let sector_code = match c.opt(self.sector_code) {
@@ -529,7 +524,6 @@ impl GcdfColumns {
         };
         let mut rec = Record::new(&self.origin(), project);
         let key = rec.add_source(ds);
-        rec.references.push(key.clone());
 
         // Status and years.
         if let Some(s) = c.opt(self.status) {
@@ -794,7 +788,7 @@ impl GcdfColumns {
         }
 
         // GeoGCDF locations: one per OSM feature, with the map anchor as a point when the
-        // link has one. They are sourced to the GeoGCDF record, apart from the claims.
+        // link has one.
         let links: Vec<&str> = c
             .get(self.osm_link)
             .split([',', '\n'])
@@ -808,14 +802,6 @@ impl GcdfColumns {
             .filter(|p| !p.is_empty())
             .collect();
         if !links.is_empty() || !precisions.is_empty() {
-            let mut geo = Source::dataset_record(
-                "AidData GeoGCDF",
-                self.version,
-                &id,
-                Some(format!("AidData GeoGCDF {} record {id}", self.version)),
-            );
-            geo.note = Some(format!("imported from {file_name}"));
-            let gk = rec.add_source(geo);
             let n = links.len().max(precisions.len());
             for i in 0..n {
                 let p = precisions
@@ -832,7 +818,7 @@ impl GcdfColumns {
                         .map(|code| if point.is_some() { code.max(2) } else { code }),
                     place: c.opt(self.osm_type).map(|t| format!("OpenStreetMap {t}")),
                     feature_id: link.map(str::to_string),
-                    source: Some(gk.clone()),
+                    source: Some(key.clone()),
                     ..Location::default()
                 });
             }

@@ -301,84 +301,141 @@ fn import_rows(
     let mapper = Mapper::new(kind, &header, path, w).map_err(|r| FileError::new(path, r))?;
     let (_, total) = rows.progress();
     progress.start(path, total);
-    let mut seen = std::collections::HashMap::new();
-    while let Some(row) = rows.next_row()? {
-        if row.cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        report.rows_read += 1;
-        if report.rows_read.is_multiple_of(4096) {
-            progress.update(rows.progress().0);
-        }
-        let cells = Cells {
-            row: &row,
-            header: &header,
-            file: path,
-        };
-        if row.cells.len() > header.len()
-            && row.cells[header.len()..]
-                .iter()
-                .any(|c| !c.trim().is_empty())
-        {
-            let p = cells.problem(
-                None,
-                format!(
-                    "{} columns, the header has {}",
-                    row.cells.len(),
-                    header.len()
-                ),
-            );
-            if bad_row(report, p, opts) {
-                return Ok(false);
-            }
-            continue;
-        }
-        match mapper.map(&cells, opts.region) {
-            Ok(Mapped::OutsideRegion) => report.outside_region += 1,
-            Ok(Mapped::Record(rec)) => {
-                if let Some(first) = seen.insert(rec.project.id.clone(), row.line) {
-                    let p = cells.problem(
-                        None,
-                        format!(
-                            "duplicate record {} (first on line {first})",
-                            rec.project.id
-                        ),
-                    );
-                    if bad_row(report, p, opts) {
-                        return Ok(false);
+    // Reading, parsing and mapping run on a second thread; this one only writes.
+    std::thread::scope(|scope| -> Result<bool, ImportError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed, FileError>>(4096);
+        let header = &header;
+        let producer = scope.spawn(move || {
+            loop {
+                let row = match rows.next_row() {
+                    Ok(Some(row)) => row,
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
                     }
+                };
+                if row.cells.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
-                let o = w.write_record(&rec).map_err(ImportError::Store)?;
-                count(report, o);
+                let cells = Cells {
+                    row: &row,
+                    header,
+                    file: path,
+                };
+                let mapped = if row.cells.len() > header.len()
+                    && row.cells[header.len()..]
+                        .iter()
+                        .any(|c| !c.trim().is_empty())
+                {
+                    Err(cells.problem(
+                        None,
+                        format!(
+                            "{} columns, the header has {}",
+                            row.cells.len(),
+                            header.len()
+                        ),
+                    ))
+                } else {
+                    mapper.map(&cells, opts.region)
+                };
+                let hash = match &mapped {
+                    Ok(Mapped::Record(rec)) => Some(rec.fingerprint()),
+                    _ => None,
+                };
+                let parsed = Parsed {
+                    line: row.line,
+                    position: rows.progress().0,
+                    mapped,
+                    hash,
+                };
+                if tx.send(Ok(parsed)).is_err() {
+                    break;
+                }
             }
-            Ok(Mapped::Deferred) => {}
-            Err(p) => {
-                if bad_row(report, p, opts) {
-                    return Ok(false);
+            (rows, mapper)
+        });
+        let mut seen = std::collections::HashMap::new();
+        let mut aborted = false;
+        for msg in rx.iter() {
+            let p = msg?;
+            report.rows_read += 1;
+            if report.rows_read.is_multiple_of(4096) {
+                progress.update(p.position);
+            }
+            let problem = match p.mapped {
+                Ok(Mapped::OutsideRegion) => {
+                    report.outside_region += 1;
+                    None
+                }
+                Ok(Mapped::Deferred) => None,
+                Ok(Mapped::Record(rec)) => {
+                    if let Some(first) =
+                        seen.insert(ruta_core::hash::fnv1a(rec.project.id.as_bytes()), p.line)
+                    {
+                        Some(Problem {
+                            file: path.display().to_string(),
+                            line: p.line,
+                            column: None,
+                            value: None,
+                            reason: format!(
+                                "duplicate record {} (first on line {first})",
+                                rec.project.id
+                            ),
+                        })
+                    } else {
+                        let hash = p.hash.unwrap_or_else(|| rec.fingerprint());
+                        let o = w
+                            .write_record_hashed(&rec, &hash)
+                            .map_err(ImportError::Store)?;
+                        count(report, o);
+                        None
+                    }
+                }
+                Err(problem) => Some(problem),
+            };
+            if let Some(problem) = problem
+                && bad_row(report, problem, opts)
+            {
+                aborted = true;
+                break;
+            }
+        }
+        drop(rx);
+        let (rows, mapper) = producer
+            .join()
+            .map_err(|_| FileError::new(path, "the reader thread failed"))?;
+        if aborted {
+            return Ok(false);
+        }
+        rows.finish()?;
+        if let Mapper::Adm(m) = &mapper {
+            // ADM rows are grouped per project: each project's set of units is written at once.
+            for (project, source, locs) in m.drain() {
+                let had = w
+                    .has_locations_from(&project, &source)
+                    .map_err(ImportError::Store)?;
+                let changed = w
+                    .set_locations(&project, &source, &locs)
+                    .map_err(ImportError::Store)?;
+                let n = locs.len() as u64;
+                match (changed, had) {
+                    (false, _) => report.unchanged += n,
+                    (true, false) => report.imported += n,
+                    (true, true) => report.updated += n,
                 }
             }
         }
-    }
-    rows.finish()?;
-    if let Mapper::Adm(m) = &mapper {
-        // ADM rows are grouped per project: each project's set of units is written at once.
-        for (project, source, locs) in m.drain() {
-            let had = w
-                .has_locations_from(&project, &source)
-                .map_err(ImportError::Store)?;
-            let changed = w
-                .set_locations(&project, &source, &locs)
-                .map_err(ImportError::Store)?;
-            let n = locs.len() as u64;
-            match (changed, had) {
-                (false, _) => report.unchanged += n,
-                (true, false) => report.imported += n,
-                (true, true) => report.updated += n,
-            }
-        }
-    }
-    Ok(true)
+        Ok(true)
+    })
+}
+
+/// One row, parsed and mapped on the reader thread.
+struct Parsed {
+    line: u64,
+    position: u64,
+    mapped: Result<Mapped, Problem>,
+    hash: Option<String>,
 }
 
 /// The mapper of each row-oriented kind.

@@ -120,20 +120,16 @@ impl<'a> Cells<'a> {
         }
     }
 
-    /// A locator for claims: "file.csv:12, column 'Title'".
+    /// A locator for claims: "line 12, column 'Title'" (the file is named by the
+    /// source's note).
     pub fn locator(&self, col: Option<usize>) -> String {
-        let name = self
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
         match col {
             Some(c) => format!(
-                "{name}:{}, column '{}'",
+                "line {}, column '{}'",
                 self.row.line,
                 self.column_name(Some(c))
             ),
-            None => format!("{name}:{}", self.row.line),
+            None => format!("line {}", self.row.line),
         }
     }
 }

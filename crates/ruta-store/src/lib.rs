@@ -8,6 +8,7 @@
 //! The store knows nothing of file formats, articles, HTTP or the registry: callers
 //! hand it `ruta_core` records.
 
+mod claimrow;
 pub mod query;
 pub mod schema;
 mod write;
@@ -234,6 +235,7 @@ impl Store {
             reason: e.to_string(),
         })?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")?;
+        conn.set_prepared_statement_cache_capacity(256);
         Ok(Store {
             conn,
             path: path.into(),
@@ -255,6 +257,8 @@ impl Store {
     }
 
     fn configure(&self) -> Result<()> {
+        // The writer uses a few dozen distinct statements; keep them all prepared.
+        self.conn.set_prepared_statement_cache_capacity(256);
         if self.path != Path::new(":memory:") {
             let mode: String = self
                 .conn
@@ -328,6 +332,10 @@ impl Store {
                 reason: "this command needs to write to it".into(),
             });
         }
+        // Large imports touch many pages; a bigger page cache keeps dirty pages from
+        // spilling to the WAL mid-transaction (bounded: 256 MiB).
+        self.conn
+            .execute_batch("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")?;
         Writer::new(self.conn.transaction()?)
     }
 }

@@ -389,7 +389,6 @@ pub struct ProjectDetail {
     pub package_id: Option<String>,
     pub attributes: serde_json::Value,
     pub amount_year: Option<i64>,
-    pub amount_claim_id: Option<i64>,
     pub dates: serde_json::Value,
     pub loan_terms: serde_json::Value,
     pub locations: Vec<LocationInfo>,
@@ -421,7 +420,7 @@ pub fn project_detail(conn: &Connection, id: &str) -> Result<Option<ProjectDetai
     let head = conn
         .prepare_cached(&format!(
             "SELECT {SUMMARY_COLS}, p.description, p.sector_code, p.sector_name, p.sector_rule, p.umbrella,
-               p.package_id, p.attributes, p.amount_year, p.amount_claim_id,
+               p.package_id, p.attributes, p.amount_year, NULL,
                p.commitment_date, p.planned_start_date, p.actual_start_date, p.planned_completion_date,
                p.actual_completion_date, p.interest_rate, p.maturity_years, p.grace_period_years, p.management_fee,
                p.commitment_fee, p.collateral, p.first_repayment_date, p.last_repayment_date, p.parent_id,
@@ -460,7 +459,7 @@ pub fn project_detail(conn: &Connection, id: &str) -> Result<Option<ProjectDetai
     let Some((
         summary,
         (description, sector_code, sector_name, sector_rule),
-        (umbrella, package_id, attrs, amount_year, amount_claim_id),
+        (umbrella, package_id, attrs, amount_year, _),
         dates,
         loan_terms,
         (parent_id, created_at, updated_at, counts),
@@ -559,7 +558,6 @@ pub fn project_detail(conn: &Connection, id: &str) -> Result<Option<ProjectDetai
         package_id,
         attributes: serde_json::from_str(&attrs).unwrap_or(json!({})),
         amount_year,
-        amount_claim_id,
         dates,
         loan_terms,
         locations,
@@ -583,16 +581,14 @@ fn claims_of(conn: &Connection, project: &str) -> Result<Vec<ClaimInfo>> {
     }
     let raws = conn
         .prepare_cached(&format!(
-            "SELECT c.id, c.field, c.value, c.display, c.qualifier, c.confidence, c.locator, c.span_start, c.span_end,
+            "SELECT c.id, c.field, {claim_cols}, c.qualifier, c.confidence, c.locator, c.span_start, c.span_end,
                c.quote, s.key, {SOURCE_COLS}
-             FROM claims c JOIN sources s ON s.id = c.source_id WHERE c.project_id = ?1 ORDER BY c.field, c.id"
+             FROM claims c JOIN sources s ON s.id = c.source_id WHERE c.project_id = ?1 ORDER BY c.field, c.id",
+            claim_cols = crate::claimrow::COLUMNS
         ))?
         .query_map([project], |r| {
-            let v: String = r.get(2)?;
-            let value: ClaimValue = serde_json::from_str(&v).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
-            })?;
-            let span = match (r.get::<_, Option<i64>>(7)?, r.get::<_, Option<i64>>(8)?) {
+            let value = crate::claimrow::value_at(r, 2)?;
+            let span = match (r.get::<_, Option<i64>>(15)?, r.get::<_, Option<i64>>(16)?) {
                 (Some(a), Some(b)) => Some([a, b]),
                 _ => None,
             };
@@ -601,19 +597,19 @@ fn claims_of(conn: &Connection, project: &str) -> Result<Vec<ClaimInfo>> {
                     id: r.get(0)?,
                     field: r.get(1)?,
                     value: serde_json::to_value(&value).unwrap_or_default(),
-                    display: r.get(3)?,
-                    qualifier: r.get(4)?,
-                    confidence: r.get(5)?,
-                    locator: r.get(6)?,
+                    display: value.display(),
+                    qualifier: r.get(12)?,
+                    confidence: r.get(13)?,
+                    locator: r.get(14)?,
                     span,
-                    quote: r.get(9)?,
+                    quote: r.get(17)?,
                     chosen: false,
                     superseded: false,
                     conflict: false,
-                    source: source_info(r, 11)?,
+                    source: source_info(r, 19)?,
                 },
                 value,
-                key: r.get(10)?,
+                key: r.get(18)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

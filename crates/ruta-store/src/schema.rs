@@ -75,7 +75,6 @@ CREATE TABLE projects (
     amount_year             INTEGER,
     amount_usd_nominal      REAL,
     amount_usd              REAL,
-    amount_claim_id         INTEGER,
     year                    INTEGER,
     commitment_date         TEXT,
     planned_start_date      TEXT,
@@ -162,13 +161,13 @@ CREATE TABLE parties (
 );
 CREATE INDEX parties_org ON parties(org_id, role);
 
+-- One value per row, typed by `kind`: money uses amount..conversion, number, percent
+-- and quantity use number (and unit), date, text and status use text.
 CREATE TABLE claims (
     id          INTEGER PRIMARY KEY,
     project_id  TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
     field       TEXT NOT NULL,
-    value       TEXT NOT NULL,
-    value_key   TEXT NOT NULL,
-    display     TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('money', 'number', 'quantity', 'percent', 'date', 'text', 'status')),
     amount      REAL,
     currency    TEXT,
     money_year  INTEGER,
@@ -177,6 +176,10 @@ CREATE TABLE claims (
     conversion  TEXT,
     number      REAL,
     unit        TEXT,
+    text        TEXT,
+    -- Fingerprint of what the source said (money without derived USD): the same source
+    -- saying the same thing of the same field again is not a new claim.
+    value_key   TEXT NOT NULL,
     source_id   INTEGER NOT NULL REFERENCES sources(id),
     locator     TEXT,
     span_start  INTEGER,
@@ -184,7 +187,7 @@ CREATE TABLE claims (
     quote       TEXT,
     confidence  REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),
     qualifier   TEXT,
-    created_at  TEXT NOT NULL
+    created_at  INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX claims_unique ON claims(project_id, field, source_id, value_key);
 CREATE INDEX claims_source ON claims(source_id);

@@ -24,6 +24,12 @@ pub struct Writer<'c> {
     source_ids: HashMap<String, i64>,
     known_orgs: HashSet<String>,
     now: String,
+    /// Full-text work done once at commit: FTS5 flushes its buffer at every statement
+    /// savepoint, so indexing row by row inside a long transaction is slow.
+    fts_projects: HashSet<String>,
+    fts_sources: Vec<i64>,
+    fts_claims: Vec<i64>,
+    fts_orgs: Vec<String>,
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -37,12 +43,111 @@ impl<'c> Writer<'c> {
             source_ids: HashMap::new(),
             known_orgs: HashSet::new(),
             now: now(),
+            fts_projects: HashSet::new(),
+            fts_sources: Vec::new(),
+            fts_claims: Vec::new(),
+            fts_orgs: Vec::new(),
         })
     }
 
-    /// Makes everything written visible, atomically.
-    pub fn commit(self) -> Result<()> {
+    /// Makes everything written visible, atomically (full-text indexes included).
+    pub fn commit(mut self) -> Result<()> {
+        self.flush_fts()?;
         self.tx.commit()?;
+        Ok(())
+    }
+
+    /// Brings the full-text indexes up to date with what this transaction wrote, in a few
+    /// set-wise statements.
+    fn flush_fts(&mut self) -> Result<()> {
+        if !self.fts_projects.is_empty() {
+            self.tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS ruta_fts_pending(rowid INTEGER PRIMARY KEY);
+                 DELETE FROM ruta_fts_pending;
+                 CREATE TEMP TABLE IF NOT EXISTS ruta_country_names(iso3 TEXT PRIMARY KEY, names TEXT NOT NULL);",
+            )?;
+            let empty: bool = self.tx.query_row(
+                "SELECT NOT EXISTS(SELECT 1 FROM ruta_country_names)",
+                [],
+                |r| r.get(0),
+            )?;
+            if empty {
+                let mut st = self
+                    .tx
+                    .prepare("INSERT INTO ruta_country_names(iso3, names) VALUES (?1, ?2)")?;
+                for c in ruta_core::country::all() {
+                    let mut names = c.name.clone();
+                    if let Some(l) = ruta_core::country::lac_by_iso3(&c.iso3) {
+                        names.push_str(&format!(" {} {}", l.name_es, l.name_pt));
+                    }
+                    st.execute(params![c.iso3, names])?;
+                }
+            }
+            {
+                let mut st = self
+                    .tx
+                    .prepare("INSERT OR IGNORE INTO ruta_fts_pending(rowid) SELECT rowid FROM projects WHERE id = ?1")?;
+                for id in self.fts_projects.drain() {
+                    st.execute([id])?;
+                }
+            }
+            self.tx.execute_batch(
+                "DELETE FROM projects_fts WHERE rowid IN (SELECT rowid FROM ruta_fts_pending);
+                 INSERT INTO projects_fts(rowid, name, aliases, body)
+                 SELECT p.rowid, p.name,
+                        COALESCE((SELECT group_concat(alias, char(10)) FROM project_aliases a WHERE a.project_id = p.id), ''),
+                        concat_ws(char(10), p.description,
+                          (SELECT group_concat(o.name, char(10)) FROM parties pa JOIN organizations o ON o.id = pa.org_id
+                            WHERE pa.project_id = p.id),
+                          p.sector_name, c.names)
+                 FROM ruta_fts_pending f JOIN projects p ON p.rowid = f.rowid
+                 LEFT JOIN ruta_country_names c ON c.iso3 = p.country;
+                 DELETE FROM ruta_fts_pending;",
+            )?;
+        }
+        if !self.fts_sources.is_empty() {
+            self.tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS ruta_fts_ids(id INTEGER PRIMARY KEY); DELETE FROM ruta_fts_ids;",
+            )?;
+            {
+                let mut st = self
+                    .tx
+                    .prepare("INSERT OR IGNORE INTO ruta_fts_ids(id) VALUES (?1)")?;
+                for id in self.fts_sources.drain(..) {
+                    st.execute([id])?;
+                }
+            }
+            self.tx.execute_batch(
+                "INSERT INTO sources_fts(rowid, title, publisher)
+                 SELECT s.id, s.title, s.publisher FROM ruta_fts_ids f JOIN sources s ON s.id = f.id
+                 WHERE s.title IS NOT NULL OR s.publisher IS NOT NULL;
+                 DELETE FROM ruta_fts_ids;",
+            )?;
+        }
+        if !self.fts_claims.is_empty() {
+            self.tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS ruta_fts_ids(id INTEGER PRIMARY KEY); DELETE FROM ruta_fts_ids;",
+            )?;
+            {
+                let mut st = self
+                    .tx
+                    .prepare("INSERT OR IGNORE INTO ruta_fts_ids(id) VALUES (?1)")?;
+                for id in self.fts_claims.drain(..) {
+                    st.execute([id])?;
+                }
+            }
+            self.tx.execute_batch(
+                "INSERT INTO claims_fts(rowid, quote)
+                 SELECT c.id, c.quote FROM ruta_fts_ids f JOIN claims c ON c.id = f.id WHERE c.quote IS NOT NULL;
+                 DELETE FROM ruta_fts_ids;",
+            )?;
+        }
+        if !self.fts_orgs.is_empty() {
+            let mut st = self.tx.prepare_cached("INSERT INTO organizations_fts(org_id, names) SELECT id, name FROM organizations WHERE id = ?1")?;
+            for id in self.fts_orgs.drain(..) {
+                st.execute([id])?;
+            }
+        }
         Ok(())
     }
 
@@ -111,13 +216,48 @@ impl<'c> Writer<'c> {
         if let Some(&id) = self.source_ids.get(&key) {
             return Ok(id);
         }
-        let found: Option<i64> = self
+        // Insert first (the common case in bulk imports); on conflict the row exists.
+        let inserted: Option<i64> = self
             .tx
-            .prepare_cached("SELECT id FROM sources WHERE key = ?1")?
-            .query_row([&key], |r| r.get(0))
+            .prepare_cached(
+                "INSERT INTO sources(key, kind, title, publisher, url, date, language, dataset, dataset_version, record_id, note, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT(key) DO NOTHING RETURNING id",
+            )?
+            .query_row(
+                params![
+                    key,
+                    s.kind.as_str(),
+                    s.title,
+                    s.publisher,
+                    s.url,
+                    s.date,
+                    s.language,
+                    s.dataset,
+                    s.dataset_version,
+                    s.record_id,
+                    s.note,
+                    self.now
+                ],
+                |r| r.get(0),
+            )
             .optional()?;
-        let id = match found {
+        let id = match inserted {
             Some(id) => {
+                // Dataset records are found through their projects; articles and
+                // documents are searchable by title and publisher.
+                if s.kind != SourceKind::DatasetRecord
+                    && (s.title.is_some() || s.publisher.is_some())
+                {
+                    self.fts_sources.push(id);
+                }
+                id
+            }
+            None => {
+                let id: i64 = self
+                    .tx
+                    .prepare_cached("SELECT id FROM sources WHERE key = ?1")?
+                    .query_row([&key], |r| r.get(0))?;
                 self.tx
                     .prepare_cached(
                         "UPDATE sources SET title = COALESCE(title, ?2), publisher = COALESCE(publisher, ?3),
@@ -125,36 +265,6 @@ impl<'c> Writer<'c> {
                          WHERE id = ?1 AND (title IS NULL OR publisher IS NULL OR url IS NULL OR date IS NULL OR language IS NULL)",
                     )?
                     .execute(params![id, s.title, s.publisher, s.url, s.date, s.language])?;
-                id
-            }
-            None => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO sources(key, kind, title, publisher, url, date, language, dataset, dataset_version, record_id, note, added_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                    )?
-                    .execute(params![
-                        key,
-                        s.kind.as_str(),
-                        s.title,
-                        s.publisher,
-                        s.url,
-                        s.date,
-                        s.language,
-                        s.dataset,
-                        s.dataset_version,
-                        s.record_id,
-                        s.note,
-                        self.now
-                    ])?;
-                let id = self.tx.last_insert_rowid();
-                if s.title.is_some() || s.publisher.is_some() {
-                    self.tx
-                        .prepare_cached(
-                            "INSERT INTO sources_fts(rowid, title, publisher) VALUES (?1, ?2, ?3)",
-                        )?
-                        .execute(params![id, s.title, s.publisher])?;
-                }
                 id
             }
         };
@@ -200,9 +310,7 @@ impl<'c> Writer<'c> {
             )?
             .execute(params![id, o.name, o.kind.map(|k| k.as_str()), o.country])?;
         if inserted == 1 {
-            self.tx
-                .prepare_cached("INSERT INTO organizations_fts(org_id, names) VALUES (?1, ?2)")?
-                .execute(params![id, o.name])?;
+            self.fts_orgs.push(id.clone());
         } else if o.kind.is_some() || o.country.is_some() {
             self.tx
                 .prepare_cached(
@@ -220,59 +328,100 @@ impl<'c> Writer<'c> {
     /// nothing; a record of another origin about the same project merges into it (empty
     /// fields never erase stored ones, attributes are merged, claims accumulate).
     pub fn write_record(&mut self, rec: &Record) -> Result<Outcome> {
+        self.write_record_hashed(rec, &rec.fingerprint())
+    }
+
+    /// [`Writer::write_record`] with the record's fingerprint computed by the caller
+    /// (importers compute it on their reader thread).
+    pub fn write_record_hashed(&mut self, rec: &Record, hash: &str) -> Result<Outcome> {
+        // Keep memory bounded on large imports: index what is pending, forget old ids.
+        if self.fts_projects.len() >= 200_000 {
+            self.flush_fts()?;
+        }
+        if self.source_ids.len() >= 100_000 {
+            self.source_ids.clear();
+        }
         let p = &rec.project;
-        let hash = ruta_core::hash::fingerprint(&json(rec));
-        let (exists, stored): (bool, Option<String>) = self
+        let hash = hash.to_string();
+        let (exists, stored, had_locations): (bool, Option<String>, bool) = self
             .tx
             .prepare_cached(
                 "SELECT EXISTS(SELECT 1 FROM projects WHERE id = ?1),
-                        (SELECT hash FROM record_origins WHERE project_id = ?1 AND origin = ?2)",
+                        (SELECT hash FROM record_origins WHERE project_id = ?1 AND origin = ?2),
+                        EXISTS(SELECT 1 FROM locations WHERE project_id = ?1)",
             )?
-            .query_row(params![p.id, rec.origin], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            .query_row(params![p.id, rec.origin], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         if stored.as_deref() == Some(hash.as_str()) {
             return Ok(Outcome::Unchanged);
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO projects(id, name, description, country, sector_code, sector_name, sector_group,
-                   sector_subgroup, sector_rule, flow_kind, parent_id, package_id, umbrella, include_in_aggregates,
-                   dataset, record_id, attributes, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, COALESCE(?13, 0), COALESCE(?14, 1),
-                   ?15, ?16, ?17, ?18, ?18)
-                 ON CONFLICT(id) DO UPDATE SET name = excluded.name,
-                   description = COALESCE(excluded.description, description),
-                   country = COALESCE(excluded.country, country),
-                   sector_code = COALESCE(excluded.sector_code, sector_code),
-                   sector_name = COALESCE(excluded.sector_name, sector_name),
-                   sector_group = excluded.sector_group, sector_subgroup = excluded.sector_subgroup,
-                   sector_rule = excluded.sector_rule, flow_kind = excluded.flow_kind,
-                   parent_id = COALESCE(excluded.parent_id, parent_id),
-                   package_id = COALESCE(excluded.package_id, package_id),
-                   umbrella = COALESCE(?13, umbrella),
-                   include_in_aggregates = COALESCE(?14, include_in_aggregates),
-                   dataset = COALESCE(excluded.dataset, dataset), record_id = COALESCE(excluded.record_id, record_id),
-                   attributes = json_patch(attributes, excluded.attributes), updated_at = excluded.updated_at",
-            )?
-            .execute(params![
-                p.id,
-                p.name,
-                p.description,
-                p.country,
-                p.sector_code,
-                p.sector_name,
-                p.sector_group.as_str(),
-                p.sector_subgroup,
-                p.sector_rule,
-                p.flow_kind.as_str(),
-                p.parent_id,
-                p.package_id,
-                p.umbrella,
-                p.include_in_aggregates,
-                p.dataset,
-                p.record_id,
-                json(&p.attributes),
-                self.now
-            ])?;
+        // A project seen for the first time gets its displayed values computed from the
+        // record itself and written with the row; others are merged and re-resolved.
+        let fresh = !exists && !had_locations;
+        if fresh {
+            let shown = displayed_of_record(rec);
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO projects(id, name, description, country, sector_code, sector_name, sector_group,
+                       sector_subgroup, sector_rule, flow_kind, parent_id, package_id, umbrella, include_in_aggregates,
+                       dataset, record_id, attributes, created_at, updated_at,
+                       status, amount, currency, amount_year, amount_usd_nominal, amount_usd, year, commitment_date,
+                       planned_start_date, actual_start_date, planned_completion_date, actual_completion_date,
+                       interest_rate, maturity_years, grace_period_years, management_fee, commitment_fee, collateral,
+                       first_repayment_date, last_repayment_date, lat, lon, precision, source_count)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, COALESCE(?13, 0), COALESCE(?14, 1),
+                       ?15, ?16, ?17, ?18, ?18,
+                       ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37,
+                       ?38, ?39, ?40, ?41, ?42)",
+                )?
+                .execute(params![
+                    p.id,
+                    p.name,
+                    p.description,
+                    p.country,
+                    p.sector_code,
+                    p.sector_name,
+                    p.sector_group.as_str(),
+                    p.sector_subgroup,
+                    p.sector_rule,
+                    p.flow_kind.as_str(),
+                    p.parent_id,
+                    p.package_id,
+                    p.umbrella,
+                    p.include_in_aggregates,
+                    p.dataset,
+                    p.record_id,
+                    json(&p.attributes),
+                    self.now,
+                    shown.status,
+                    shown.amount,
+                    shown.currency,
+                    shown.amount_year,
+                    shown.usd_nominal,
+                    shown.usd,
+                    shown.year,
+                    shown.commitment_date,
+                    shown.planned_start_date,
+                    shown.actual_start_date,
+                    shown.planned_completion_date,
+                    shown.actual_completion_date,
+                    shown.interest_rate,
+                    shown.maturity_years,
+                    shown.grace_period_years,
+                    shown.management_fee,
+                    shown.commitment_fee,
+                    shown.collateral,
+                    shown.first_repayment_date,
+                    shown.last_repayment_date,
+                    shown.lat,
+                    shown.lon,
+                    shown.precision,
+                    shown.source_count
+                ])?;
+        } else {
+            self.upsert_project(p)?;
+        }
         self.tx
             .prepare_cached(
                 "INSERT INTO record_origins(project_id, origin, hash) VALUES (?1, ?2, ?3)
@@ -314,7 +463,6 @@ impl<'c> Writer<'c> {
                     .execute(params![p.id, sid])?;
             }
         }
-        let mut org_names = Vec::with_capacity(rec.parties.len());
         for party in &rec.parties {
             let org = self.org_id(&party.org)?;
             let sid = match &party.source {
@@ -327,26 +475,18 @@ impl<'c> Writer<'c> {
                      ON CONFLICT(project_id, org_id, role) DO UPDATE SET share = COALESCE(excluded.share, parties.share)",
                 )?
                 .execute(params![p.id, org, party.role.as_str(), party.share, sid])?;
-            org_names.push(org_display_name(&org, &party.org.name));
         }
-        let had_locations = exists || self.has_locations(&p.id)?;
-        self.replace_locations(&p.id, &rec.sources, &rec.locations, had_locations)?;
-        let mut new_claims: Vec<(i64, &Claim)> = Vec::with_capacity(rec.claims.len());
+        self.replace_locations(&p.id, &rec.sources, &rec.locations, !fresh)?;
         for c in &rec.claims {
             let sid = self.source_id_by_key(&rec.sources, &c.source)?;
-            if let Some(id) = self.insert_claim(&p.id, c, sid)? {
-                new_claims.push((id, c));
-            }
+            self.insert_claim(&p.id, c, sid)?;
         }
         for e in &rec.events {
             self.insert_event(&p.id, e, &rec.sources)?;
         }
-        if exists || had_locations {
-            self.index_project(&p.id, exists)?;
+        self.fts_projects.insert(p.id.clone());
+        if !fresh {
             self.resolve(&p.id)?;
-        } else {
-            self.index_new_project(rec, &org_names)?;
-            self.resolve_new(rec, &new_claims)?;
         }
         Ok(if exists {
             Outcome::Updated
@@ -355,83 +495,49 @@ impl<'c> Writer<'c> {
         })
     }
 
-    fn has_locations(&mut self, project: &str) -> Result<bool> {
-        Ok(self
-            .tx
-            .prepare_cached("SELECT EXISTS(SELECT 1 FROM locations WHERE project_id = ?1)")?
-            .query_row([project], |r| r.get(0))?)
-    }
-
-    /// Full-text entry of a project written for the first time, from the record itself.
-    fn index_new_project(&mut self, rec: &Record, org_names: &[String]) -> Result<()> {
-        let p = &rec.project;
-        let aliases: Vec<&str> = p.aliases.iter().map(|a| a.name.as_str()).collect();
-        let body = fts_body(
-            p.description.as_deref(),
-            org_names.iter().map(String::as_str),
-            p.sector_name.as_deref(),
-            p.country.as_deref(),
-        );
+    fn upsert_project(&mut self, p: &ruta_core::model::Project) -> Result<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO projects_fts(rowid, name, aliases, body) SELECT rowid, ?2, ?3, ?4 FROM projects WHERE id = ?1",
+                "INSERT INTO projects(id, name, description, country, sector_code, sector_name, sector_group,
+                   sector_subgroup, sector_rule, flow_kind, parent_id, package_id, umbrella, include_in_aggregates,
+                   dataset, record_id, attributes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, COALESCE(?13, 0), COALESCE(?14, 1),
+                   ?15, ?16, ?17, ?18, ?18)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name,
+                   description = COALESCE(excluded.description, description),
+                   country = COALESCE(excluded.country, country),
+                   sector_code = COALESCE(excluded.sector_code, sector_code),
+                   sector_name = COALESCE(excluded.sector_name, sector_name),
+                   sector_group = excluded.sector_group, sector_subgroup = excluded.sector_subgroup,
+                   sector_rule = excluded.sector_rule, flow_kind = excluded.flow_kind,
+                   parent_id = COALESCE(excluded.parent_id, parent_id),
+                   package_id = COALESCE(excluded.package_id, package_id),
+                   umbrella = COALESCE(?13, umbrella),
+                   include_in_aggregates = COALESCE(?14, include_in_aggregates),
+                   dataset = COALESCE(excluded.dataset, dataset), record_id = COALESCE(excluded.record_id, record_id),
+                   attributes = json_patch(attributes, excluded.attributes), updated_at = excluded.updated_at",
             )?
-            .execute(params![p.id, p.name, aliases.join("\n"), body])?;
+            .execute(params![
+                p.id,
+                p.name,
+                p.description,
+                p.country,
+                p.sector_code,
+                p.sector_name,
+                p.sector_group.as_str(),
+                p.sector_subgroup,
+                p.sector_rule,
+                p.flow_kind.as_str(),
+                p.parent_id,
+                p.package_id,
+                p.umbrella,
+                p.include_in_aggregates,
+                p.dataset,
+                p.record_id,
+                json(&p.attributes),
+                self.now
+            ])?;
         Ok(())
-    }
-
-    /// Displayed values of a project written for the first time, from its own claims.
-    fn resolve_new(&mut self, rec: &Record, claims: &[(i64, &Claim)]) -> Result<()> {
-        let kinds: HashMap<String, (SourceKind, Option<&str>)> = rec
-            .sources
-            .iter()
-            .map(|s| (s.key(), (s.kind, s.date.as_deref())))
-            .collect();
-        let cands: Vec<Candidate<'_>> = claims
-            .iter()
-            .map(|(id, c)| {
-                let (kind, date) = kinds
-                    .get(&c.source)
-                    .copied()
-                    .unwrap_or((SourceKind::Other, None));
-                Candidate {
-                    id: *id,
-                    field: &c.field,
-                    value: &c.value,
-                    source_key: &c.source,
-                    source_kind: kind,
-                    source_date: date,
-                    confidence: c.confidence,
-                }
-            })
-            .collect();
-        let point = rec
-            .locations
-            .iter()
-            .filter(|l| l.lat.is_some() && l.lon.is_some())
-            .min_by(|a, b| {
-                a.precision
-                    .unwrap_or(9)
-                    .cmp(&b.precision.unwrap_or(9))
-                    .then(b.share.unwrap_or(-1.0).total_cmp(&a.share.unwrap_or(-1.0)))
-            })
-            .map(|l| {
-                (
-                    l.lat.unwrap_or_default(),
-                    l.lon.unwrap_or_default(),
-                    l.precision.map(i64::from),
-                )
-            });
-        let mut keys: HashSet<&str> = HashSet::new();
-        keys.extend(claims.iter().map(|(_, c)| c.source.as_str()));
-        keys.extend(rec.references.iter().map(String::as_str));
-        keys.extend(
-            rec.events
-                .iter()
-                .flat_map(|e| e.sources.iter().map(|s| s.source.as_str())),
-        );
-        keys.extend(rec.locations.iter().filter_map(|l| l.source.as_deref()));
-        self.update_displayed(&rec.project.id, &cands, point, keys.len() as i64)
     }
 
     fn replace_locations(
@@ -568,64 +674,44 @@ impl<'c> Writer<'c> {
                 c.confidence
             )));
         }
-        let (mut amount, mut currency, mut money_year, mut usd, mut usd21, mut conv) =
-            (None, None, None, None, None, None);
-        let (mut number, mut unit) = (None, None);
-        match &c.value {
-            ClaimValue::Money(m) => {
-                amount = Some(m.amount);
-                currency = Some(m.currency.clone());
-                money_year = m.year;
-                usd = m.usd_nominal;
-                usd21 = m.usd_2021;
-                conv = m.conversion.clone();
-            }
-            ClaimValue::Number { value } | ClaimValue::Percent { value } => number = Some(*value),
-            ClaimValue::Quantity { value, unit: u } => {
-                number = Some(*value);
-                unit = Some(u.clone());
-            }
-            _ => {}
-        }
+        let cols = crate::claimrow::ClaimColumns::of(&c.value);
         let n = self
             .tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO claims(project_id, field, value, value_key, display, amount, currency, money_year,
-                   usd_nominal, usd_2021, conversion, number, unit, source_id, locator, span_start, span_end, quote,
-                   confidence, qualifier, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                "INSERT OR IGNORE INTO claims(project_id, field, kind, amount, currency, money_year, usd_nominal,
+                   usd_2021, conversion, number, unit, text, value_key, source_id, locator, span_start, span_end,
+                   quote, confidence, qualifier, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                   unixepoch())",
             )?
             .execute(params![
                 project,
                 c.field,
-                json(&c.value),
-                c.value.key(),
-                c.value.display(),
-                amount,
-                currency,
-                money_year,
-                usd,
-                usd21,
-                conv,
-                number,
-                unit,
+                cols.kind,
+                cols.amount,
+                cols.currency,
+                cols.money_year,
+                cols.usd_nominal,
+                cols.usd_2021,
+                cols.conversion,
+                cols.number,
+                cols.unit,
+                cols.text,
+                ruta_core::hash::fingerprint(&c.value.key()),
                 sid,
                 c.locator,
                 c.span.map(|s| s[0] as i64),
                 c.span.map(|s| s[1] as i64),
                 c.quote,
                 c.confidence,
-                c.qualifier,
-                self.now
+                c.qualifier
             ])?;
         if n == 0 {
             return Ok(None);
         }
         let id = self.tx.last_insert_rowid();
-        if let Some(q) = &c.quote {
-            self.tx
-                .prepare_cached("INSERT INTO claims_fts(rowid, quote) VALUES (?1, ?2)")?
-                .execute(params![id, q])?;
+        if c.quote.is_some() {
+            self.fts_claims.push(id);
         }
         Ok(Some(id))
     }
@@ -681,53 +767,6 @@ impl<'c> Writer<'c> {
         Ok(added)
     }
 
-    /// Rebuilds a project's full-text entry: name, aliases, description, parties, sector.
-    fn index_project(&mut self, project: &str, replace: bool) -> Result<()> {
-        let (rowid, name, desc, sector, country): (
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        ) = self
-            .tx
-            .prepare_cached(
-                "SELECT rowid, name, description, sector_name, country FROM projects WHERE id = ?1",
-            )?
-            .query_row([project], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?;
-        let aliases: Vec<String> = self
-            .tx
-            .prepare_cached("SELECT alias FROM project_aliases WHERE project_id = ?1")?
-            .query_map([project], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let orgs: Vec<String> = self
-            .tx
-            .prepare_cached(
-                "SELECT o.name FROM parties pa JOIN organizations o ON o.id = pa.org_id WHERE pa.project_id = ?1",
-            )?
-            .query_map([project], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let body = fts_body(
-            desc.as_deref(),
-            orgs.iter().map(String::as_str),
-            sector.as_deref(),
-            country.as_deref(),
-        );
-        if replace {
-            self.tx
-                .prepare_cached("DELETE FROM projects_fts WHERE rowid = ?1")?
-                .execute([rowid])?;
-        }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO projects_fts(rowid, name, aliases, body) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![rowid, name, aliases.join("\n"), body])?;
-        Ok(())
-    }
-
     /// Recomputes a project's displayed values from all its claims (the display rule in
     /// `ruta_core::resolve`), its representative location and its source count.
     pub fn resolve(&mut self, project: &str) -> Result<()> {
@@ -742,50 +781,23 @@ impl<'c> Writer<'c> {
         }
         let rows: Vec<Row> = self
             .tx
-            .prepare_cached(
-                "SELECT c.id, c.field, c.value, s.key, s.kind, s.date, c.confidence
-                 FROM claims c JOIN sources s ON s.id = c.source_id WHERE c.project_id = ?1",
-            )?
+            .prepare_cached(&format!(
+                "SELECT c.id, c.field, s.key, s.kind, s.date, c.confidence, {}
+                     FROM claims c JOIN sources s ON s.id = c.source_id WHERE c.project_id = ?1",
+                crate::claimrow::COLUMNS
+            ))?
             .query_map([project], |r| {
-                let v: String = r.get(2)?;
-                let kind: String = r.get(4)?;
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    v,
-                    r.get(3)?,
-                    kind,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })?
-            .map(|row| {
-                let (id, field, v, key, kind, date, confidence): (
-                    i64,
-                    String,
-                    String,
-                    String,
-                    String,
-                    Option<String>,
-                    f64,
-                ) = row?;
-                let value = serde_json::from_str(&v).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        2,
-                        rusqlite::types::Type::Text,
-                        Box::new(e),
-                    )
-                })?;
+                let kind: String = r.get(3)?;
                 Ok(Row {
-                    id,
-                    field,
-                    value,
-                    key,
+                    id: r.get(0)?,
+                    field: r.get(1)?,
+                    key: r.get(2)?,
                     kind: kind.parse().unwrap_or(SourceKind::Other),
-                    date,
-                    confidence,
+                    date: r.get(4)?,
+                    confidence: r.get(5)?,
+                    value: crate::claimrow::value_at(r, 6)?,
                 })
-            })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let cands: Vec<Candidate<'_>> = rows
             .iter()
@@ -828,71 +840,43 @@ impl<'c> Writer<'c> {
         point: Option<(f64, f64, Option<i64>)>,
         source_count: i64,
     ) -> Result<()> {
-        let best = resolve::choose(cands);
-        let text = |f: &str| -> Option<String> {
-            best.get(f).and_then(|c| match c.value {
-                ClaimValue::Date { value } | ClaimValue::Text { value } => Some(value.clone()),
-                ClaimValue::Status { value } => Some(value.to_string()),
-                _ => None,
-            })
-        };
-        let num = |f: &str| -> Option<f64> {
-            best.get(f).and_then(|c| match c.value {
-                ClaimValue::Number { value } | ClaimValue::Percent { value } => Some(*value),
-                ClaimValue::Quantity { value, .. } => Some(*value),
-                _ => None,
-            })
-        };
-        let money = best.get("amount").and_then(|c| match c.value {
-            ClaimValue::Money(m) => Some((c.id, m)),
-            _ => None,
-        });
-        let commitment_date = text("commitment_date");
-        let year = num("year")
-            .map(|y| y as i64)
-            .or_else(|| {
-                commitment_date
-                    .as_deref()
-                    .and_then(|d| d.get(..4)?.parse().ok())
-            })
-            .or_else(|| money.and_then(|(_, m)| m.year.map(i64::from)));
+        let d = displayed(cands, point, source_count);
         self.tx
             .prepare_cached(
                 "UPDATE projects SET status = ?2, amount = ?3, currency = ?4, amount_year = ?5, amount_usd_nominal = ?6,
-                   amount_usd = ?7, amount_claim_id = ?8, year = ?9, commitment_date = ?10, planned_start_date = ?11,
-                   actual_start_date = ?12, planned_completion_date = ?13, actual_completion_date = ?14,
-                   interest_rate = ?15, maturity_years = ?16, grace_period_years = ?17, management_fee = ?18,
-                   commitment_fee = ?19, collateral = ?20, first_repayment_date = ?21, last_repayment_date = ?22,
-                   lat = ?23, lon = ?24, precision = ?25, source_count = ?26
+                   amount_usd = ?7, year = ?8, commitment_date = ?9, planned_start_date = ?10,
+                   actual_start_date = ?11, planned_completion_date = ?12, actual_completion_date = ?13,
+                   interest_rate = ?14, maturity_years = ?15, grace_period_years = ?16, management_fee = ?17,
+                   commitment_fee = ?18, collateral = ?19, first_repayment_date = ?20, last_repayment_date = ?21,
+                   lat = ?22, lon = ?23, precision = ?24, source_count = ?25
                  WHERE id = ?1",
             )?
             .execute(params![
                 project,
-                text("status"),
-                money.map(|(_, m)| m.amount),
-                money.map(|(_, m)| m.currency.clone()),
-                money.and_then(|(_, m)| m.year),
-                money.and_then(|(_, m)| m.usd_nominal),
-                money.and_then(|(_, m)| m.usd_2021),
-                money.map(|(id, _)| id),
-                year,
-                commitment_date,
-                text("planned_start_date"),
-                text("actual_start_date"),
-                text("planned_completion_date"),
-                text("actual_completion_date"),
-                num("interest_rate"),
-                num("maturity_years"),
-                num("grace_period_years"),
-                num("management_fee"),
-                num("commitment_fee"),
-                text("collateral"),
-                text("first_repayment_date"),
-                text("last_repayment_date"),
-                point.map(|p| p.0),
-                point.map(|p| p.1),
-                point.and_then(|p| p.2),
-                source_count
+                d.status,
+                d.amount,
+                d.currency,
+                d.amount_year,
+                d.usd_nominal,
+                d.usd,
+                d.year,
+                d.commitment_date,
+                d.planned_start_date,
+                d.actual_start_date,
+                d.planned_completion_date,
+                d.actual_completion_date,
+                d.interest_rate,
+                d.maturity_years,
+                d.grace_period_years,
+                d.management_fee,
+                d.commitment_fee,
+                d.collateral,
+                d.first_repayment_date,
+                d.last_repayment_date,
+                d.lat,
+                d.lon,
+                d.precision,
+                d.source_count
             ])?;
         Ok(())
     }
@@ -919,34 +903,152 @@ impl<'c> Writer<'c> {
     }
 }
 
-/// The name shown for an organization: the gazetteer's canonical name, else as given.
-fn org_display_name(id: &str, given: &str) -> String {
-    orgs::gazetteer()
-        .get(id)
-        .map(|e| e.name.clone())
-        .unwrap_or_else(|| given.to_string())
+/// The displayed columns of a project.
+#[derive(Default)]
+struct Displayed {
+    status: Option<String>,
+    amount: Option<f64>,
+    currency: Option<String>,
+    amount_year: Option<i32>,
+    usd_nominal: Option<f64>,
+    usd: Option<f64>,
+    year: Option<i64>,
+    commitment_date: Option<String>,
+    planned_start_date: Option<String>,
+    actual_start_date: Option<String>,
+    planned_completion_date: Option<String>,
+    actual_completion_date: Option<String>,
+    interest_rate: Option<f64>,
+    maturity_years: Option<f64>,
+    grace_period_years: Option<f64>,
+    management_fee: Option<f64>,
+    commitment_fee: Option<f64>,
+    collateral: Option<String>,
+    first_repayment_date: Option<String>,
+    last_repayment_date: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    precision: Option<i64>,
+    source_count: i64,
 }
 
-/// Text indexed for a project besides its name and aliases.
-fn fts_body<'a>(
-    description: Option<&str>,
-    orgs: impl Iterator<Item = &'a str>,
-    sector: Option<&'a str>,
-    country: Option<&str>,
-) -> String {
-    let mut body = description.unwrap_or_default().to_string();
-    for extra in orgs.chain(sector) {
-        body.push('\n');
-        body.push_str(extra);
+/// Applies the display rule (`ruta_core::resolve`) to a project's claims.
+fn displayed(
+    cands: &[Candidate<'_>],
+    point: Option<(f64, f64, Option<i64>)>,
+    source_count: i64,
+) -> Displayed {
+    let best = resolve::choose(cands);
+    let text = |f: &str| -> Option<String> {
+        best.get(f).and_then(|c| match c.value {
+            ClaimValue::Date { value } | ClaimValue::Text { value } => Some(value.clone()),
+            ClaimValue::Status { value } => Some(value.to_string()),
+            _ => None,
+        })
+    };
+    let num = |f: &str| -> Option<f64> {
+        best.get(f).and_then(|c| match c.value {
+            ClaimValue::Number { value } | ClaimValue::Percent { value } => Some(*value),
+            ClaimValue::Quantity { value, .. } => Some(*value),
+            _ => None,
+        })
+    };
+    let money = best.get("amount").and_then(|c| match c.value {
+        ClaimValue::Money(m) => Some(m),
+        _ => None,
+    });
+    let commitment_date = text("commitment_date");
+    let year = num("year")
+        .map(|y| y as i64)
+        .or_else(|| {
+            commitment_date
+                .as_deref()
+                .and_then(|d| d.get(..4)?.parse().ok())
+        })
+        .or_else(|| money.and_then(|m| m.year.map(i64::from)));
+    Displayed {
+        status: text("status"),
+        amount: money.map(|m| m.amount),
+        currency: money.map(|m| m.currency.clone()),
+        amount_year: money.and_then(|m| m.year),
+        usd_nominal: money.and_then(|m| m.usd_nominal),
+        usd: money.and_then(|m| m.usd_2021),
+        year,
+        commitment_date,
+        planned_start_date: text("planned_start_date"),
+        actual_start_date: text("actual_start_date"),
+        planned_completion_date: text("planned_completion_date"),
+        actual_completion_date: text("actual_completion_date"),
+        interest_rate: num("interest_rate"),
+        maturity_years: num("maturity_years"),
+        grace_period_years: num("grace_period_years"),
+        management_fee: num("management_fee"),
+        commitment_fee: num("commitment_fee"),
+        collateral: text("collateral"),
+        first_repayment_date: text("first_repayment_date"),
+        last_repayment_date: text("last_repayment_date"),
+        lat: point.map(|p| p.0),
+        lon: point.map(|p| p.1),
+        precision: point.and_then(|p| p.2),
+        source_count,
     }
-    if let Some(c) = country.and_then(ruta_core::country::by_iso3) {
-        body.push('\n');
-        body.push_str(&c.name);
-        if let Some(l) = ruta_core::country::lac_by_iso3(&c.iso3) {
-            body.push_str(&format!(" {} {}", l.name_es, l.name_pt));
-        }
-    }
-    body
+}
+
+/// Displayed values of a project seen for the first time, from its own record: claims
+/// take their order as ids (they are inserted in that order).
+fn displayed_of_record(rec: &Record) -> Displayed {
+    let kinds: HashMap<String, (SourceKind, Option<&str>)> = rec
+        .sources
+        .iter()
+        .map(|s| (s.key(), (s.kind, s.date.as_deref())))
+        .collect();
+    let cands: Vec<Candidate<'_>> = rec
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (kind, date) = kinds
+                .get(&c.source)
+                .copied()
+                .unwrap_or((SourceKind::Other, None));
+            Candidate {
+                id: i as i64,
+                field: &c.field,
+                value: &c.value,
+                source_key: &c.source,
+                source_kind: kind,
+                source_date: date,
+                confidence: c.confidence,
+            }
+        })
+        .collect();
+    let point = rec
+        .locations
+        .iter()
+        .filter(|l| l.lat.is_some() && l.lon.is_some())
+        .min_by(|a, b| {
+            a.precision
+                .unwrap_or(9)
+                .cmp(&b.precision.unwrap_or(9))
+                .then(b.share.unwrap_or(-1.0).total_cmp(&a.share.unwrap_or(-1.0)))
+        })
+        .map(|l| {
+            (
+                l.lat.unwrap_or_default(),
+                l.lon.unwrap_or_default(),
+                l.precision.map(i64::from),
+            )
+        });
+    let mut keys: HashSet<&str> = HashSet::new();
+    keys.extend(rec.claims.iter().map(|c| c.source.as_str()));
+    keys.extend(rec.references.iter().map(String::as_str));
+    keys.extend(
+        rec.events
+            .iter()
+            .flat_map(|e| e.sources.iter().map(|s| s.source.as_str())),
+    );
+    keys.extend(rec.locations.iter().filter_map(|l| l.source.as_deref()));
+    displayed(&cands, point, keys.len() as i64)
 }
 
 /// Now, for callers that log imports.
