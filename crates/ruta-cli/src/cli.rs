@@ -42,6 +42,12 @@ pub enum Command {
     Stats(StatsArgs),
     /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef
     Import(ImportArgs),
+    /// Extract money, organizations, countries, quantities, dates and projects from news
+    Extract(ExtractArgs),
+    /// Store articles as sources and their figures and events as claims on projects
+    Ingest(IngestArgs),
+    /// Search figures from the news that no project could be linked to
+    Evidence(EvidenceArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -221,4 +227,105 @@ pub struct ImportArgs {
     /// Write a JSON report of every file and every problem
     #[arg(long, value_name = "FILE.json")]
     pub report: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ExtractFormat {
+    #[default]
+    Jsonl,
+    Json,
+    Table,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LangArg {
+    #[default]
+    Auto,
+    En,
+    Es,
+    Pt,
+}
+
+impl LangArg {
+    pub fn lang(self) -> Option<ruta_extract::Lang> {
+        match self {
+            LangArg::Auto => None,
+            LangArg::En => Some(ruta_extract::Lang::En),
+            LangArg::Es => Some(ruta_extract::Lang::Es),
+            LangArg::Pt => Some(ruta_extract::Lang::Pt),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Input: .txt, .html/.htm (markup, scripts and page furniture stripped), .jsonl (one article per\nline: text or html, optional url, title, date, lang, publisher), or directories (recursively).\n\nOutput (jsonl): one object per article {source, language, title, mentions}; every mention has\nkind, text and start/end, the byte offsets of text in the extracted text (the file itself\nfor .txt, minus a BOM; the page text for HTML; see --with-text)."
+)]
+pub struct ExtractArgs {
+    /// Files or directories
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Jsonl)]
+    pub format: ExtractFormat,
+    /// Language of the articles
+    #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+    pub lang: LangArg,
+    /// Include the extracted text (the offsets refer to it)
+    #[arg(long = "with-text")]
+    pub with_text: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IngestWhat {
+    /// News articles (.txt, .html, .jsonl, directories)
+    News(IngestNewsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    #[command(subcommand)]
+    pub what: IngestWhat,
+}
+
+#[derive(Args, Debug)]
+pub struct IngestNewsArgs {
+    /// Files or directories
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Language of the articles
+    #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+    pub lang: LangArg,
+    /// Publisher to record for articles that do not name one
+    #[arg(long, value_name = "NAME")]
+    pub publisher: Option<String>,
+    /// Write a JSON report (counts and every file that could not be read)
+    #[arg(long, value_name = "FILE.json")]
+    pub report: Option<PathBuf>,
+}
+
+fn parse_evidence_kind(s: &str) -> Result<String, String> {
+    match s {
+        "money" | "quantity" | "percent" => Ok(s.to_string()),
+        _ => Err(format!(
+            "unknown figure kind '{s}'; accepted values: money, quantity, percent"
+        )),
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct EvidenceArgs {
+    /// Full-text search over the sentences that state the figures
+    #[arg(long, value_name = "TEXT")]
+    pub q: Option<String>,
+    /// Country the sentence names, ISO 3166-1 alpha-3
+    #[arg(long, value_name = "ISO3", value_parser = parse_country)]
+    pub country: Option<String>,
+    /// money, quantity or percent
+    #[arg(long, value_name = "KIND", value_parser = parse_evidence_kind)]
+    pub kind: Option<String>,
+    /// Maximum rows
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: u32,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

@@ -14,13 +14,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Project(a) => project(&cli.db, a),
         Command::Stats(a) => stats(&cli.db, a),
         Command::Import(a) => crate::import::run(&cli.db, a),
+        Command::Extract(a) => crate::news::extract(a),
+        Command::Ingest(a) => match a.what {
+            crate::cli::IngestWhat::News(n) => crate::news::ingest(&cli.db, n),
+        },
+        Command::Evidence(a) => crate::news::evidence(&cli.db, a),
     }
 }
 
 /// Opens the store for reading, creating it and loading the registry on first use.
 pub fn open_for_reading(db: &Path) -> Result<Store> {
     let mut store = Store::open(db, Access::PreferWrite)?;
-    if let Some(sum) = ruta_registry::ensure_loaded(&mut store)? {
+    if let Some(sum) = ruta_ingest::registry::ensure_loaded(&mut store)? {
         eprintln!(
             "ruta: loaded built-in registry {} into {} ({} new, {} updated)",
             sum.version,
@@ -32,9 +37,16 @@ pub fn open_for_reading(db: &Path) -> Result<Store> {
     Ok(store)
 }
 
+/// Opens the store for writing, loading the registry on first use.
+pub fn open_for_writing(db: &Path) -> Result<Store> {
+    let mut store = Store::open(db, Access::ReadWrite)?;
+    ruta_ingest::registry::ensure_loaded(&mut store)?;
+    Ok(store)
+}
+
 fn init(db: &Path) -> Result<()> {
     let mut store = Store::open(db, Access::ReadWrite)?;
-    let sum = ruta_registry::load(&mut store)?;
+    let sum = ruta_ingest::registry::load(&mut store)?;
     let counts = query::counts(store.conn())?;
     eprintln!(
         "ruta: {} is ready (schema v{}); registry {}: {} new, {} updated, {} unchanged; {} projects, {} claims, {} sources",

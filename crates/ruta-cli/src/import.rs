@@ -66,7 +66,7 @@ pub fn run(db: &Path, a: ImportArgs) -> Result<()> {
     } else {
         let mut s = Store::open(db, Access::ReadWrite)?;
         if !a.dry_run {
-            ruta_registry::ensure_loaded(&mut s)?;
+            ruta_ingest::registry::ensure_loaded(&mut s)?;
         }
         s
     };

@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod import;
+mod news;
 mod output;
 
 use clap::Parser;

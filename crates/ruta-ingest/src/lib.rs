@@ -13,7 +13,9 @@ pub mod cgit;
 pub mod gcdf;
 pub mod geojson;
 pub mod input;
+pub mod news;
 pub mod parse;
+pub mod registry;
 pub mod table;
 
 pub use gcdf::Region;

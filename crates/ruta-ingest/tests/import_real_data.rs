@@ -491,7 +491,7 @@ fn registry_dataset_xrefs_resolve_after_importing_the_shared_data() {
     ];
     let d = tempfile::tempdir().unwrap();
     let mut s = store(d.path());
-    ruta_registry::load(&mut s).unwrap();
+    ruta_ingest::registry::load(&mut s).unwrap();
     for (k, f) in &files {
         let r = run(&mut s, *k, f, Options::default());
         assert_eq!(r.skipped, 0);
@@ -526,7 +526,7 @@ fn registry_dataset_xrefs_resolve_after_importing_the_shared_data() {
 
 fn loaded_store(dir: &Path) -> Store {
     let mut s = store(dir);
-    ruta_registry::load(&mut s).unwrap();
+    ruta_ingest::registry::load(&mut s).unwrap();
     s
 }
 

@@ -2,15 +2,14 @@
 //!
 //! `data/projects.toml` holds one entry per flagship project; `data/sources.toml` the
 //! sources they cite. [`records`] validates both and turns them into `ruta_core`
-//! records; [`ensure_loaded`] writes them into a store once per registry version, in
-//! one transaction. Loading twice changes nothing.
+//! records; [`mention_patterns`] gives the expressions by which news text names each
+//! project. Pure data: loading into a store is `ruta_ingest::registry`.
 
 use ruta_core::model::{
     Alias, Claim, ClaimValue, Event, EventSource, Location, OrgRef, Party, Project, Record, Source,
 };
 use ruta_core::sector::{self, ClassifyInput};
 use ruta_core::{EventKind, FlowKind, Money, Role, SourceKind, Status};
-use ruta_store::{Outcome, Store};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -24,8 +23,6 @@ pub enum RegistryError {
     Parse(String),
     #[error("registry entry '{id}': {reason}")]
     Entry { id: String, reason: String },
-    #[error(transparent)]
-    Store(#[from] ruta_store::StoreError),
 }
 
 #[derive(Deserialize)]
@@ -70,6 +67,10 @@ struct ProjectDef {
     claims: Vec<ClaimDef>,
     #[serde(default)]
     events: Vec<EventDef>,
+    /// Regular expressions naming the project in news text ("country:" = needs the
+    /// project's country named in the same paragraph).
+    #[serde(default)]
+    mentions: Vec<String>,
     /// False for proposals that never moved money (kept out of totals).
     #[serde(default = "yes")]
     include_in_aggregates: bool,
@@ -125,6 +126,65 @@ struct EventDef {
     date: Option<String>,
     summary: String,
     sources: Vec<String>,
+}
+
+/// How news text names one registry project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionPattern {
+    pub project_id: String,
+    pub name: String,
+    pub country: String,
+    /// A regular expression, matched case-insensitively.
+    pub pattern: String,
+    /// The match counts only when `country` is named in the same paragraph.
+    pub needs_country: bool,
+}
+
+/// Every project's mention patterns: its name and aliases (as literal text) and the
+/// expressions listed under `mentions`.
+pub fn mention_patterns() -> Result<Vec<MentionPattern>, RegistryError> {
+    let file: File = toml::from_str(PROJECTS)
+        .map_err(|e| RegistryError::Parse(format!("projects.toml: {e}")))?;
+    let mut out = Vec::new();
+    for p in file.project {
+        let country = p.country.to_ascii_uppercase();
+        let literal =
+            std::iter::once(p.name.clone()).chain(p.aliases.iter().map(|a| a.name.clone()));
+        for name in literal {
+            out.push(MentionPattern {
+                project_id: p.id.clone(),
+                name: p.name.clone(),
+                country: country.clone(),
+                pattern: regex_escape(&name),
+                needs_country: false,
+            });
+        }
+        for m in &p.mentions {
+            let (pattern, needs_country) = match m.strip_prefix("country:") {
+                Some(rest) => (rest.to_string(), true),
+                None => (m.clone(), false),
+            };
+            out.push(MentionPattern {
+                project_id: p.id.clone(),
+                name: p.name.clone(),
+                country: country.clone(),
+                pattern,
+                needs_country,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The registry's version (changes whenever its data does).
@@ -362,47 +422,6 @@ pub fn records() -> Result<Vec<Record>, RegistryError> {
     Ok(out)
 }
 
-/// What loading did.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct LoadSummary {
-    pub version: String,
-    pub imported: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-}
-
-/// Writes the registry into the store (one transaction). Idempotent.
-pub fn load(store: &mut Store) -> Result<LoadSummary, RegistryError> {
-    let recs = records()?;
-    let mut sum = LoadSummary {
-        version: version()?,
-        ..LoadSummary::default()
-    };
-    let mut w = store.writer()?;
-    for r in &recs {
-        match w.write_record(r)? {
-            Outcome::Imported => sum.imported += 1,
-            Outcome::Updated => sum.updated += 1,
-            Outcome::Unchanged => sum.unchanged += 1,
-        }
-    }
-    w.set_meta("registry_version", &sum.version)?;
-    w.commit()?;
-    Ok(sum)
-}
-
-/// Loads the registry when the store has not seen this version yet ("first use").
-/// Returns None when nothing had to be done or the store is read-only.
-pub fn ensure_loaded(store: &mut Store) -> Result<Option<LoadSummary>, RegistryError> {
-    if !store.is_writable() {
-        return Ok(None);
-    }
-    if store.meta("registry_version")?.as_deref() == Some(version()?.as_str()) {
-        return Ok(None);
-    }
-    load(store).map(Some)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,6 +445,22 @@ mod tests {
             .collect();
         let defs: BTreeMap<String, toml::Value> = toml::from_str(SOURCES).unwrap();
         assert_eq!(defs.len(), used.len(), "sources.toml has unused entries");
+    }
+
+    #[test]
+    fn mention_patterns_compile() {
+        let pats = mention_patterns().unwrap();
+        assert!(pats.len() > 100);
+        for p in &pats {
+            regex::RegexBuilder::new(&p.pattern)
+                .case_insensitive(true)
+                .build()
+                .unwrap_or_else(|e| panic!("{}: {}: {e}", p.project_id, p.pattern));
+        }
+        assert!(
+            pats.iter()
+                .any(|p| p.project_id == "per-chancay-port" && p.pattern == "Chancay")
+        );
     }
 
     #[test]

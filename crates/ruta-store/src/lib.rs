@@ -9,6 +9,7 @@
 //! hand it `ruta_core` records.
 
 mod claimrow;
+pub mod evidence;
 pub mod query;
 pub mod schema;
 mod write;

@@ -8,7 +8,7 @@
 pub const APPLICATION_ID: i32 = 0x5255_5441;
 
 /// Migrations, in order. Index + 1 is the schema version after applying it.
-pub const MIGRATIONS: &[&str] = &[M1];
+pub const MIGRATIONS: &[&str] = &[M1, M2];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -251,4 +251,38 @@ WHERE p.include_in_aggregates = 1
     SELECT 1 FROM project_links l JOIN projects d ON d.id = l.other_id
     WHERE l.project_id = p.id AND l.kind = 'same_as' AND d.include_in_aggregates = 1
   );
+"#;
+
+/// News ingestion: the text of articles (so spans can be shown in context) and figures
+/// no project could be linked to.
+const M2: &str = r#"
+ALTER TABLE sources ADD COLUMN text TEXT;
+
+-- A money, quantity or percent figure an article states that ruta could not attach to a
+-- project: kept with its span and sentence so it can be searched and linked later.
+CREATE TABLE evidence (
+    id           INTEGER PRIMARY KEY,
+    source_id    INTEGER NOT NULL REFERENCES sources(id),
+    kind         TEXT NOT NULL CHECK (kind IN ('money', 'quantity', 'percent')),
+    text         TEXT NOT NULL,
+    span_start   INTEGER NOT NULL,
+    span_end     INTEGER NOT NULL,
+    amount       REAL,
+    currency     TEXT,
+    usd          REAL,
+    approx       INTEGER NOT NULL DEFAULT 0,
+    qualifier    TEXT,
+    unit         TEXT,
+    country      TEXT,
+    orgs         TEXT NOT NULL DEFAULT '[]',
+    quote        TEXT NOT NULL,
+    -- Fingerprint of value and sentence: a paragraph repeated in the article, or the
+    -- article ingested again, adds nothing.
+    evidence_key TEXT NOT NULL,
+    UNIQUE (source_id, evidence_key)
+);
+CREATE INDEX evidence_country ON evidence(country, kind);
+CREATE VIRTUAL TABLE evidence_fts USING fts5(
+    quote, tokenize = 'unicode61 remove_diacritics 2'
+);
 "#;

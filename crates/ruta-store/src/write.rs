@@ -707,6 +707,9 @@ impl<'c> Writer<'c> {
                 c.qualifier
             ])?;
         if n == 0 {
+            if let Some([a, b]) = c.span {
+                self.locate_claim(project, c, sid, a, b)?;
+            }
             return Ok(None);
         }
         let id = self.tx.last_insert_rowid();
@@ -714,6 +717,50 @@ impl<'c> Writer<'c> {
             self.fts_claims.push(id);
         }
         Ok(Some(id))
+    }
+
+    /// A claim already stored without a place in its source (a registry claim citing an
+    /// article) gains the span, locator and fuller quote that reading the article found.
+    fn locate_claim(
+        &mut self,
+        project: &str,
+        c: &Claim,
+        sid: i64,
+        a: usize,
+        b: usize,
+    ) -> Result<()> {
+        let row: Option<(i64, Option<String>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, quote FROM claims WHERE project_id = ?1 AND field = ?2 AND source_id = ?3
+                   AND value_key = ?4 AND span_start IS NULL",
+            )?
+            .query_row(
+                params![project, c.field, sid, ruta_core::hash::fingerprint(&c.value.key())],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((id, old)) = row else {
+            return Ok(());
+        };
+        // A fuller quote replaces one it contains; a different one is kept.
+        let quote = match (&old, &c.quote) {
+            (Some(o), Some(q)) if q.contains(o.as_str()) => Some(q.clone()),
+            (None, q) => q.clone(),
+            (o, _) => o.clone(),
+        };
+        self.tx
+            .prepare_cached(
+                "UPDATE claims SET span_start = ?2, span_end = ?3, locator = ?4, quote = ?5 WHERE id = ?1",
+            )?
+            .execute(params![id, a as i64, b as i64, c.locator, quote])?;
+        if quote != old {
+            self.tx
+                .prepare_cached("DELETE FROM claims_fts WHERE rowid = ?1")?
+                .execute([id])?;
+            self.fts_claims.push(id);
+        }
+        Ok(())
     }
 
     fn insert_event(&mut self, project: &str, e: &Event, sources: &[Source]) -> Result<()> {

@@ -1,0 +1,231 @@
+//! `ruta extract` and `ruta ingest news`.
+
+use crate::cli::{EvidenceArgs, ExtractArgs, ExtractFormat, Format, IngestNewsArgs};
+use crate::output::{Table, truncate};
+use anyhow::Result;
+use ruta_extract::{Detail, Document};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+/// Reads every article of the paths; per-file errors are printed and collected.
+fn articles(paths: &[std::path::PathBuf], failed: &mut Vec<String>) -> Vec<ruta_extract::Article> {
+    let mut out = Vec::new();
+    for f in ruta_extract::input::expand(paths) {
+        match f {
+            Err(e) => {
+                eprintln!("ruta: error: {e}");
+                failed.push(e.to_string());
+            }
+            Ok(path) => {
+                for a in ruta_extract::input::read(&path) {
+                    match a {
+                        Ok(a) => out.push(a),
+                        Err(e) => {
+                            eprintln!("ruta: error: {e}");
+                            failed.push(e.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn detail_text(d: &Detail) -> String {
+    match d {
+        Detail::Money {
+            amount,
+            currency,
+            usd,
+            approx,
+            qualifier,
+        } => format!(
+            "{}{} {}{}{}",
+            if *approx { "~" } else { "" },
+            currency.as_deref().unwrap_or("???"),
+            ruta_core::fmt::thousands(*amount),
+            usd.map(|u| format!(" (USD {})", ruta_core::fmt::compact_usd(u)))
+                .unwrap_or_default(),
+            qualifier
+                .as_ref()
+                .map(|q| format!(" [{q}]"))
+                .unwrap_or_default()
+        ),
+        Detail::Organization { id, name } => format!(
+            "{name}{}",
+            id.as_ref()
+                .map(|i| format!(" [{i}]"))
+                .unwrap_or_else(|| " [unknown]".into())
+        ),
+        Detail::Country { iso3 } => iso3.clone(),
+        Detail::Quantity { value, unit } => format!("{} {unit}", ruta_core::fmt::thousands(*value)),
+        Detail::Percent { value } => format!("{value}%"),
+        Detail::Date { value } => value.clone(),
+        Detail::Project { project_id, name } => format!("{name} [{project_id}]"),
+    }
+}
+
+pub fn extract(a: ExtractArgs) -> Result<()> {
+    let mut failed = 0;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut all: Vec<Document> = Vec::new();
+    for f in ruta_extract::input::expand(&a.paths) {
+        let path = match f {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("ruta: error: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        for art in ruta_extract::input::read(&path) {
+            let art = match art {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("ruta: error: {e}");
+                    failed += 1;
+                    continue;
+                }
+            };
+            let doc = ruta_extract::document(&art, a.lang.lang(), a.with_text);
+            match a.format {
+                ExtractFormat::Jsonl => {
+                    serde_json::to_writer(&mut out, &doc)?;
+                    writeln!(out)?;
+                }
+                ExtractFormat::Json => all.push(doc),
+                ExtractFormat::Table => {
+                    writeln!(
+                        out,
+                        "{} [{}] {}",
+                        doc.source,
+                        doc.language.as_str(),
+                        doc.title.as_deref().unwrap_or("")
+                    )?;
+                    let mut t =
+                        Table::new(&["kind", "start", "end", "text", "value"]).right_align(&[1, 2]);
+                    for m in &doc.mentions {
+                        t.row(vec![
+                            serde_json::to_value(m.kind)?
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_string(),
+                            m.start.to_string(),
+                            m.end.to_string(),
+                            truncate(&m.text.replace('\n', " "), 48),
+                            detail_text(&m.detail),
+                        ]);
+                    }
+                    t.write(&mut out)?;
+                    writeln!(out)?;
+                }
+            }
+        }
+    }
+    if a.format == ExtractFormat::Json {
+        crate::output::json(&mut out, &all)?;
+    }
+    out.flush()?;
+    if failed > 0 {
+        eprintln!("ruta: {failed} file(s) could not be read");
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+pub fn ingest(db: &Path, a: IngestNewsArgs) -> Result<()> {
+    let mut failed = Vec::new();
+    let arts = articles(&a.paths, &mut failed);
+    let mut store = crate::commands::open_for_writing(db)?;
+    let report =
+        ruta_ingest::news::ingest(&mut store, &arts, a.lang.lang(), a.publisher.as_deref())?;
+    eprintln!(
+        "ruta: {} article(s): {} new source(s), {} claim(s) and {} event report(s) on {} project(s), {} figure(s) kept as unattached evidence",
+        report.articles,
+        report.new_sources,
+        report.claims,
+        report.events,
+        report.projects,
+        report.evidence
+    );
+    if let Some(path) = &a.report {
+        let v = serde_json::json!({ "ingested": report, "failed": failed });
+        std::fs::write(path, serde_json::to_vec_pretty(&v)?)
+            .map_err(|e| anyhow::anyhow!("{}: cannot write report: {e}", path.display()))?;
+    }
+    if !failed.is_empty() {
+        eprintln!("ruta: {} file(s) could not be read", failed.len());
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+pub fn evidence(db: &Path, a: EvidenceArgs) -> Result<()> {
+    let store = crate::commands::open_for_reading(db)?;
+    let (rows, total) = store.evidence(&ruta_store::evidence::EvidenceFilter {
+        q: a.q,
+        country: a.country,
+        kind: a.kind,
+        source_id: None,
+        limit: a.limit.max(1) as usize,
+        offset: 0,
+    })?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        Format::Json => crate::output::json(&mut out, &rows)?,
+        Format::Csv => {
+            let flat: Vec<serde_json::Value> = rows
+                .iter()
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()?;
+            crate::output::csv_rows(
+                &mut out,
+                &flat,
+                &[
+                    "id",
+                    "kind",
+                    "text",
+                    "amount",
+                    "currency",
+                    "usd",
+                    "unit",
+                    "qualifier",
+                    "country",
+                    "quote",
+                    "source_id",
+                    "source_title",
+                    "source_publisher",
+                    "source_date",
+                    "source_url",
+                ],
+            )?
+        }
+        Format::Table => {
+            let mut t = Table::new(&["id", "figure", "usd", "country", "source", "sentence"])
+                .right_align(&[0, 2]);
+            for r in &rows {
+                let f = &r.figure;
+                t.row(vec![
+                    r.id.to_string(),
+                    f.text.clone(),
+                    f.usd.map(ruta_core::fmt::compact_usd).unwrap_or_default(),
+                    f.country.clone().unwrap_or_default(),
+                    truncate(
+                        &format!(
+                            "#{} {}",
+                            r.source_id,
+                            r.source_title.as_deref().unwrap_or("")
+                        ),
+                        40,
+                    ),
+                    truncate(&f.quote, 80),
+                ]);
+            }
+            t.write(&mut out)?;
+            writeln!(out, "{} of {total} figure(s)", rows.len())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! ruta-extract: news text in, mentions out.
+//!
+//! [`extract`] finds, in English, Spanish or Portuguese text, money (with currency,
+//! USD conversion, approximation and what the figure is), organizations (ruta's
+//! gazetteer, or a best-effort name), countries (ISO3), quantities with units,
+//! percents, dates and registry projects — each with the exact substring and its byte
+//! span in the text. [`input`] reads TXT, HTML and JSONL articles.
+//!
+//! The extractor never reads the database: it knows organizations from `ruta_core` and
+//! projects from `ruta_registry`. Linking mentions to stored projects is
+//! `ruta_ingest::news`.
+
+pub mod dates;
+pub mod figures;
+pub mod html;
+pub mod input;
+pub mod lang;
+pub mod names;
+pub mod segment;
+
+pub use input::{Article, ArticleError};
+pub use lang::Lang;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What a mention is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Money,
+    Organization,
+    Country,
+    Quantity,
+    Percent,
+    Date,
+    Project,
+}
+
+/// The kind-specific part of a mention.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Detail {
+    Money {
+        /// In units of `currency`.
+        amount: f64,
+        /// ISO 4217; null when the text does not say.
+        currency: Option<String>,
+        /// Nominal US dollars at the article year's exchange rate (ruta's table), when
+        /// the currency is known.
+        usd: Option<f64>,
+        approx: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        qualifier: Option<String>,
+    },
+    Organization {
+        /// Gazetteer id; null for an organization ruta does not know.
+        id: Option<String>,
+        name: String,
+    },
+    Country {
+        iso3: String,
+    },
+    Quantity {
+        value: f64,
+        unit: String,
+    },
+    Percent {
+        value: f64,
+    },
+    Date {
+        /// YYYY-MM-DD, YYYY-MM or YYYY.
+        value: String,
+    },
+    Project {
+        project_id: String,
+        name: String,
+    },
+}
+
+/// One thing the text names, with the exact substring and its byte span.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mention {
+    pub kind: Kind,
+    pub text: String,
+    /// Byte offsets into the extracted text: `text == doc_text[start..end]`.
+    pub start: usize,
+    pub end: usize,
+    #[serde(flatten)]
+    pub detail: Detail,
+}
+
+/// An article with its mentions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub source: String,
+    pub language: Lang,
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub byline: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub mentions: Vec<Mention>,
+    /// The text the offsets refer to (printed only when asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// The currency a bare "$" or "pesos" means: the peso of the LAC country the text names
+/// most, when that country uses pesos.
+fn local_peso(countries: &[names::NameMatch]) -> Option<&'static str> {
+    let mut n: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in countries {
+        if let Some(id) = c.id.as_deref()
+            && ruta_core::country::is_lac(id)
+        {
+            *n.entry(id).or_default() += 1;
+        }
+    }
+    let (top, _) = n.into_iter().max_by_key(|(_, k)| *k)?;
+    match top {
+        "COL" => Some("COP"),
+        "MEX" => Some("MXN"),
+        "ARG" => Some("ARS"),
+        "CHL" => Some("CLP"),
+        "DOM" => Some("DOP"),
+        "URY" => Some("UYU"),
+        "CUB" => Some("CUP"),
+        _ => None,
+    }
+}
+
+/// Every mention in `text`, sorted by position. `year` is the article's year, for
+/// converting money to US dollars (ruta's latest table year when unknown).
+pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    let slice = |s: usize, e: usize| text[s..e].to_string();
+    let countries = names::find_countries(text);
+    let peso = local_peso(&countries);
+    let year = year.unwrap_or(ruta_core::money::fx_years().1);
+    let figures = figures::find(text, lang, peso);
+    let mut taken: Vec<(usize, usize)> = Vec::with_capacity(figures.len());
+    for f in &figures {
+        taken.push((f.start, f.end));
+        let detail = match &f.kind {
+            figures::FigureKind::Money {
+                currency,
+                approx,
+                qualifier,
+            } => Detail::Money {
+                amount: f.value,
+                usd: currency.as_deref().and_then(|c| {
+                    ruta_core::money::Money::derive(f.value, c, Some(year)).usd_nominal
+                }),
+                currency: currency.clone(),
+                approx: *approx,
+                qualifier: qualifier.clone(),
+            },
+            figures::FigureKind::Quantity { unit } => Detail::Quantity {
+                value: f.value,
+                unit: unit.clone(),
+            },
+            figures::FigureKind::Percent => Detail::Percent { value: f.value },
+        };
+        let kind = match f.kind {
+            figures::FigureKind::Money { .. } => Kind::Money,
+            figures::FigureKind::Quantity { .. } => Kind::Quantity,
+            figures::FigureKind::Percent => Kind::Percent,
+        };
+        out.push(Mention {
+            kind,
+            text: slice(f.start, f.end),
+            start: f.start,
+            end: f.end,
+            detail,
+        });
+    }
+    for d in dates::find(text, lang, &taken) {
+        out.push(Mention {
+            kind: Kind::Date,
+            text: slice(d.start, d.end),
+            start: d.start,
+            end: d.end,
+            detail: Detail::Date { value: d.value },
+        });
+    }
+    for o in names::find_organizations(text) {
+        out.push(Mention {
+            kind: Kind::Organization,
+            text: slice(o.start, o.end),
+            start: o.start,
+            end: o.end,
+            detail: Detail::Organization {
+                id: o.id,
+                name: o.name,
+            },
+        });
+    }
+    for p in names::find_projects(text, &countries) {
+        out.push(Mention {
+            kind: Kind::Project,
+            text: slice(p.start, p.end),
+            start: p.start,
+            end: p.end,
+            detail: Detail::Project {
+                project_id: p.id.unwrap_or_default(),
+                name: p.name,
+            },
+        });
+    }
+    for c in countries {
+        out.push(Mention {
+            kind: Kind::Country,
+            text: slice(c.start, c.end),
+            start: c.start,
+            end: c.end,
+            detail: Detail::Country {
+                iso3: c.id.unwrap_or_default(),
+            },
+        });
+    }
+    out.sort_by(|a, b| a.start.cmp(&b.start).then(a.kind.cmp(&b.kind)));
+    out
+}
+
+/// Extracts an article: detects its language unless given, and its year from its date.
+pub fn document(a: &Article, lang: Option<Lang>, with_text: bool) -> Document {
+    let language = lang.or(a.lang).unwrap_or_else(|| lang::detect(&a.text));
+    let year = a.date.as_deref().and_then(|d| d.get(..4)?.parse().ok());
+    Document {
+        source: a.source.clone(),
+        language,
+        title: a.title.clone(),
+        date: a.date.clone(),
+        byline: a.byline.clone(),
+        url: a.url.clone(),
+        mentions: extract(&a.text, language, year),
+        text: with_text.then(|| a.text.clone()),
+    }
+}

@@ -1,0 +1,366 @@
+//! Names in running text: organizations (ruta's gazetteer, then a best-effort guess for
+//! unknown ones), countries (names in EN/ES/PT, capitals and cities, demonyms) and
+//! registry projects (their names, aliases and mention patterns).
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// A name found in text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameMatch {
+    pub start: usize,
+    pub end: usize,
+    /// Organization id, ISO3 code or project id; None for unknown organizations.
+    pub id: Option<String>,
+    /// Canonical name (organizations, projects).
+    pub name: String,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether [start, end) is a whole word or phrase in `text`.
+fn on_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+}
+
+/// Keeps the leftmost-longest of overlapping matches.
+fn resolve_overlaps(mut v: Vec<NameMatch>) -> Vec<NameMatch> {
+    v.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out: Vec<NameMatch> = Vec::with_capacity(v.len());
+    for m in v {
+        if let Some(last) = out.last()
+            && m.start < last.end
+        {
+            continue;
+        }
+        out.push(m);
+    }
+    out
+}
+
+struct Dictionary {
+    insensitive: AhoCorasick,
+    insensitive_ids: Vec<usize>,
+    cased: AhoCorasick,
+    cased_ids: Vec<usize>,
+    /// (id, canonical name) per entry.
+    entries: Vec<(String, String)>,
+}
+
+impl Dictionary {
+    fn build(
+        entries: Vec<(String, String)>,
+        insensitive: Vec<(String, usize)>,
+        cased: Vec<(String, usize)>,
+    ) -> Dictionary {
+        let ac = |pats: &[String], ci: bool| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(ci)
+                .build(pats)
+                .expect("dictionary automaton")
+        };
+        let (ip, ii): (Vec<String>, Vec<usize>) = insensitive.into_iter().unzip();
+        let (cp, ci): (Vec<String>, Vec<usize>) = cased.into_iter().unzip();
+        Dictionary {
+            insensitive: ac(&ip, true),
+            insensitive_ids: ii,
+            cased: ac(&cp, false),
+            cased_ids: ci,
+            entries,
+        }
+    }
+
+    fn find(&self, text: &str) -> Vec<NameMatch> {
+        let mut v = Vec::new();
+        for (ac, ids) in [
+            (&self.insensitive, &self.insensitive_ids),
+            (&self.cased, &self.cased_ids),
+        ] {
+            for m in ac.find_iter(text) {
+                if !on_boundaries(text, m.start(), m.end()) {
+                    continue;
+                }
+                let (id, name) = &self.entries[ids[m.pattern().as_usize()]];
+                v.push(NameMatch {
+                    start: m.start(),
+                    end: m.end(),
+                    id: Some(id.clone()),
+                    name: name.clone(),
+                });
+            }
+        }
+        v
+    }
+}
+
+fn organizations() -> &'static Dictionary {
+    static D: OnceLock<Dictionary> = OnceLock::new();
+    D.get_or_init(|| {
+        let g = ruta_core::orgs::gazetteer();
+        let mut entries = Vec::new();
+        let mut insensitive = Vec::new();
+        let mut cased = Vec::new();
+        for (i, e) in g.entries().iter().enumerate() {
+            entries.push((e.id.clone(), e.name.clone()));
+            for n in std::iter::once(&e.name).chain(&e.aliases) {
+                // One-word names ("ICBC", "Vale", "Huawei") match only as written or in
+                // capitals: in lower case they are often ordinary words.
+                if !n.contains(char::is_whitespace) {
+                    cased.push((n.clone(), i));
+                    let upper = n.to_uppercase();
+                    if &upper != n {
+                        cased.push((upper, i));
+                    }
+                } else {
+                    insensitive.push((n.clone(), i));
+                }
+            }
+            for n in &e.cased {
+                cased.push((n.clone(), i));
+            }
+        }
+        Dictionary::build(entries, insensitive, cased)
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct Place {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    words: Vec<String>,
+}
+
+fn countries() -> &'static Dictionary {
+    static D: OnceLock<Dictionary> = OnceLock::new();
+    D.get_or_init(|| {
+        let places: BTreeMap<String, Place> =
+            toml::from_str(include_str!("../data/places.toml")).expect("embedded places.toml");
+        let mut codes: Vec<String> = Vec::new();
+        let index = |code: &str, codes: &mut Vec<String>| -> usize {
+            match codes.iter().position(|c| c == code) {
+                Some(i) => i,
+                None => {
+                    codes.push(code.to_string());
+                    codes.len() - 1
+                }
+            }
+        };
+        let mut insensitive = Vec::new();
+        let mut cased = Vec::new();
+        let add_name = |name: &str, i: usize, cased: &mut Vec<(String, usize)>| {
+            cased.push((name.to_string(), i));
+            let upper = name.to_uppercase();
+            if upper != name {
+                cased.push((upper, i));
+            }
+        };
+        for c in ruta_core::country::all() {
+            let i = index(&c.iso3, &mut codes);
+            // ISO short names with a comma ("Korea, Republic of") are not how text writes them.
+            if !c.name.contains(',') && !c.name.contains('(') {
+                add_name(&c.name, i, &mut cased);
+            }
+        }
+        for c in ruta_core::country::lac() {
+            let i = index(&c.iso3, &mut codes);
+            for n in [&c.name_en, &c.name_es, &c.name_pt, &c.name_zh] {
+                add_name(n, i, &mut cased);
+            }
+        }
+        for (code, p) in &places {
+            let i = index(code, &mut codes);
+            for n in &p.names {
+                add_name(n, i, &mut cased);
+            }
+            for w in &p.words {
+                insensitive.push((w.clone(), i));
+            }
+        }
+        let entries = codes.iter().map(|c| (c.clone(), c.clone())).collect();
+        Dictionary::build(entries, insensitive, cased)
+    })
+}
+
+/// Organizations: gazetteer names first, then unknown names that look like bodies.
+pub fn find_organizations(text: &str) -> Vec<NameMatch> {
+    let known = resolve_overlaps(organizations().find(text));
+    static UNKNOWN: OnceLock<Regex> = OnceLock::new();
+    let re = UNKNOWN.get_or_init(|| {
+        let cap = r"[A-ZÁÉÍÓÚÑÃÕÇ][\p{L}'’&.-]*";
+        let link = r"(?:\s+(?:of|for|and|de|del|de la|da|do|dos|das|y|e)\s+|\s+)";
+        Regex::new(&format!(
+            r"\b(?:(?:{cap}{link}){{0,5}}(?:Company|Corporation|Corp\.|Group|Holdings|Bank|Ltd\.?|Limited|Inc\.|S\.A\.?|Co\.|Consortium|Ventures|Fund|Institute|University|Agency|Authority|Commission|Dialogue)|(?:Banco|Grupo|Empresa|Compañía|Companhia|Consorcio|Consórcio|Corporación|Corporação|Ministerio|Ministério|Ministry|Instituto|Universidad|Universidade|Fondo|Fundo|Bank|University|Institute)(?:{link}{cap}){{1,5}})"
+        ))
+        .expect("unknown organization pattern")
+    });
+    let mut out = known.clone();
+    for m in re.find_iter(text) {
+        let (s, e) = (m.start(), m.end());
+        if known.iter().any(|k| s < k.end && k.start < e) {
+            continue;
+        }
+        let name = m.as_str().trim_end_matches(['.', ',']).to_string();
+        // A lone designator ("Bank", "The Company") is not a name.
+        if name.split_whitespace().count() < 2
+            || name.starts_with("The ") && name.split_whitespace().count() < 3
+        {
+            continue;
+        }
+        out.push(NameMatch {
+            start: s,
+            end: s + name.len(),
+            id: None,
+            name,
+        });
+    }
+    out.sort_by_key(|m| m.start);
+    out
+}
+
+/// Countries by name, capital, city or demonym.
+pub fn find_countries(text: &str) -> Vec<NameMatch> {
+    let v: Vec<NameMatch> = countries()
+        .find(text)
+        .into_iter()
+        // "US$" is a currency, not the country.
+        .filter(|m| !(text[m.start..m.end].eq("US") && text[m.end..].starts_with('$')))
+        .collect();
+    resolve_overlaps(v)
+}
+
+struct ProjectPatterns {
+    set: RegexSet,
+    each: Vec<Regex>,
+    info: Vec<ruta_registry::MentionPattern>,
+}
+
+fn projects() -> &'static ProjectPatterns {
+    static P: OnceLock<ProjectPatterns> = OnceLock::new();
+    P.get_or_init(|| {
+        let info = ruta_registry::mention_patterns().expect("registry mention patterns");
+        let pats: Vec<String> = info
+            .iter()
+            .map(|p| format!(r"\b(?:{})", p.pattern))
+            .collect();
+        let set = RegexSetBuilder::new(&pats)
+            .case_insensitive(true)
+            .size_limit(64 << 20)
+            .build()
+            .expect("project patterns");
+        let each = pats
+            .iter()
+            .map(|p| {
+                RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .expect("project pattern")
+            })
+            .collect();
+        ProjectPatterns { set, each, info }
+    })
+}
+
+/// The paragraph (between blank lines or line breaks) around a byte offset.
+fn paragraph(text: &str, at: usize) -> (usize, usize) {
+    let s = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let e = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
+    (s, e)
+}
+
+/// Registry projects named in `text`; `countries` are the country mentions already found
+/// (patterns marked "country:" need their project's country in the same paragraph).
+pub fn find_projects(text: &str, countries: &[NameMatch]) -> Vec<NameMatch> {
+    let p = projects();
+    let mut v = Vec::new();
+    for i in p.set.matches(text).iter() {
+        let info = &p.info[i];
+        for m in p.each[i].find_iter(text) {
+            if !on_boundaries(text, m.start(), m.end()) {
+                continue;
+            }
+            if info.needs_country {
+                let (ps, pe) = paragraph(text, m.start());
+                let ok = countries.iter().any(|c| {
+                    c.start >= ps && c.end <= pe && c.id.as_deref() == Some(info.country.as_str())
+                });
+                if !ok {
+                    continue;
+                }
+            }
+            v.push(NameMatch {
+                start: m.start(),
+                end: m.end(),
+                id: Some(info.project_id.clone()),
+                name: info.name.clone(),
+            });
+        }
+    }
+    resolve_overlaps(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(v: &[NameMatch]) -> Vec<&str> {
+        v.iter().map(|m| m.id.as_deref().unwrap_or("?")).collect()
+    }
+
+    #[test]
+    fn organizations_with_aliases_and_unknowns() {
+        let t = "China Eximbank and the Banco de Exportación e Importación de China, with Sinohydro (part of PowerChina) and CHEC, while Polymath Ventures watched.";
+        let o = find_organizations(t);
+        assert_eq!(
+            ids(&o),
+            vec![
+                "china-eximbank",
+                "china-eximbank",
+                "sinohydro",
+                "powerchina",
+                "chec",
+                "?"
+            ]
+        );
+        assert_eq!(o[5].name, "Polymath Ventures");
+        let o = find_organizations("the Ex-Im Bank lent it; China Harbor built it.");
+        assert_eq!(ids(&o), vec!["china-eximbank", "chec"]);
+        assert!(
+            find_organizations("the cdb and the vale").is_empty(),
+            "cased aliases need their case"
+        );
+    }
+
+    #[test]
+    fn countries_by_name_city_and_demonym() {
+        let c = find_countries(
+            "A Peruvian port near Lima; S?o Paulo and Brasil; la empresa china; US$ 5; the U.S. and Latin America; Dominican Republic.",
+        );
+        assert_eq!(
+            ids(&c),
+            vec!["PER", "PER", "BRA", "BRA", "CHN", "USA", "DOM"]
+        );
+    }
+
+    #[test]
+    fn projects_from_the_registry() {
+        let t = "the deep-water port of Chancay\nthe Coca Codo Sinclair dam\nmicrogrid plants in Suriname\nmicrogrid plants elsewhere";
+        let c = find_countries(t);
+        let p = find_projects(t, &c);
+        assert_eq!(
+            ids(&p),
+            vec![
+                "per-chancay-port",
+                "ecu-coca-codo-sinclair",
+                "sur-village-solar-microgrids"
+            ]
+        );
+    }
+}
