@@ -51,6 +51,8 @@ struct Patterns {
     currency: Regex,
     abbrev: Regex,
     unit: Regex,
+    /// A count with one adjective between number and noun ("12 remote villages").
+    counted: Regex,
     percent: Regex,
     approx: Regex,
     qualifier: Regex,
@@ -71,10 +73,11 @@ fn patterns() -> &'static Patterns {
         currency: Regex::new(r"(?i)^(?:\s+(?:de|of|em|en)\b)?\s+(dólares\s+(?:estadounidenses|americanos|estadunidenses|norteamericanos)|US\s+dollars|U\.S\.\s+dollars|American\s+dollars|dólares|dolares|dólar|dollars|dollar|USD|reais|real|yuanes|yuan|renminbi|RMB|euros|euro|pesos\s+(?:mexicanos|colombianos|argentinos|chilenos|dominicanos|uruguayos|cubanos)|pesos|soles|sol|colones|colón|bolivianos|bolívares|quetzales|lempiras|córdobas|guaraníes|Jamaican\s+dollars|dólares\s+jamaiquinos|East\s+Caribbean\s+dollars|Trinidad\s+and\s+Tobago\s+dollars|Guyanese\s+dollars|Bahamian\s+dollars|Barbados\s+dollars)\b").unwrap(),
         // Money abbreviations after a number: "mdd", "MMUSD", "mmdp".
         abbrev: Regex::new(r"^\s*(mmdd|mdd|mmdp|mdp|MMUSD|MM\s?USD|MMU\$S|MUS\$|MMUS\$)\b").unwrap(),
-        unit: Regex::new(r"^(?:\s*-\s*|\s*)(?:(?:de|of)\s+)?(MWh|GWh|TWh|kWh|MW|GW|kW|megawatts?|megavatios?|megawatios?|gigawatts?|gigavatios?|kilowatts?|km|kilometers|kilometres|kilómetros|kilometros|quilômetros|quilometros|quilómetros|miles|TEUs?|tonnes|tonne|tons|toneladas|tonelada|vehicles|cars|vehículos|vehiculos|veículos|veiculos|carros|automóviles|jobs|empleos|empregos|puestos\s+de\s+trabajo|postos\s+de\s+trabalho|workers|trabajadores|trabalhadores|employees|empleados|funcionários|operários|obreros|cracks|fissures|fisuras|grietas|fissuras|rachaduras|hectares|hectáreas|hectareas|barrels|barriles|barris|villages|aldeas|aldeias|homes|houses|viviendas|casas|moradias|passengers|pasajeros|passageiros|stations|estaciones|estações|trains|trenes|trens|schools|escuelas|escolas|hospitals|hospitales|hospitais|people|personas|pessoas|residents|habitantes|square\s+meters|square\s+metres|metros\s+cuadrados|metros\s+quadrados|m²|m2|bridges|puentes|pontes|lanes|carriles|faixas)\b").unwrap(),
+        counted: Regex::new(r"^\s+(\p{Ll}[\p{Ll}-]{2,14})\s+(villages|aldeas|aldeias|workers|trabajadores|trabalhadores|employees|empleados|jobs|empleos|empregos|homes|houses|viviendas|casas|schools|escuelas|escolas|hospitals|hospitales|hospitais|plants|usinas|plantas|centrales|stations|estaciones|estações|trains|trenes|trens|vehicles|cars|carros|veículos|vehículos|bridges|puentes|pontes|people|personas|pessoas|families|familias|famílias)\b").unwrap(),
+        unit: Regex::new(r"^(?:\s*-\s*|\s*)(?:(?:de|of)\s+)?(MWh|GWh|TWh|kWh|MWp|GWp|kWp|MW|GW|kW|megawatts?|megavatios?|megawatios?|gigawatts?|gigavatios?|kilowatts?|km|kilometers|kilometres|kilómetros|kilometros|quilômetros|quilometros|quilómetros|miles|TEUs?|tonnes|tonne|tons|toneladas|tonelada|vehicles|cars|vehículos|vehiculos|veículos|veiculos|carros|automóviles|jobs|empleos|empregos|puestos\s+de\s+trabajo|postos\s+de\s+trabalho|workers|trabajadores|trabalhadores|employees|empleados|funcionários|operários|obreros|cracks|fissures|fisuras|grietas|fissuras|rachaduras|hectares|hectáreas|hectareas|barrels|barriles|barris|villages|aldeas|aldeias|homes|houses|viviendas|casas|moradias|passengers|pasajeros|passageiros|stations|estaciones|estações|trains|trenes|trens|schools|escuelas|escolas|hospitals|hospitales|hospitais|people|personas|pessoas|residents|habitantes|square\s+meters|square\s+metres|metros\s+cuadrados|metros\s+quadrados|m²|m2|bridges|puentes|pontes|lanes|carriles|faixas|containers|contenedores|contêineres|conteineres|contentores|plants|power\s+plants|usinas|centrales|customers|clientes|families|familias|famílias|acres)\b").unwrap(),
         percent: Regex::new(r"(?i)^(?:\s?%|\s+(?:percent|per\s+cent|por\s+ciento|por\s+cento|pct)\b)").unwrap(),
         approx: Regex::new(r"(?i)(?:^|[^\p{L}])(about|around|approximately|approx\.?|nearly|almost|roughly|some|an\s+estimated|estimated|circa|close\s+to|unos|unas|cerca\s+de|alrededor\s+de|aproximadamente|casi|aprox\.?|quase|em\s+torno\s+de|por\s+volta\s+de|uns|umas)\s+(?:(?:a|de|of)\s+)?$").unwrap(),
-        qualifier: Regex::new(r"(?i)\b(loans?|lent|lend(?:ing|s)?|borrow\w*|credit\w*|préstamos?|prest[óo]|prestará|crédito|créditos|financiamiento|financiación|empréstimos?|financiamento|invest\w*|inversión|inversiones|invirti[óo]|investimentos?|investiu|aporte|costs?|costing|cost[óo]|costará|costo|coste|custo|custou|custará|valued|worth|valorad[oa]|orçad[oa]|presupuesto|orçamento|budget|price|precio|preço|contracts?|contrat\w*|adjudic\w*|debts?|deuda|deudas|dívidas?|owes?|compensation|indemniz\w*|indeniza\w*|grants?|donat\w*|donación|doação|don[óo]|doou|exports?|imports?|export\w*|import\w*|trade|comercio|comércio)\b").unwrap(),
+        qualifier: Regex::new(r"(?i)\b(loans?|lent|lend(?:ing|s)?|borrow\w*|credit\w*|préstamos?|prest[óo]|prestará|crédito|créditos|financiamiento|financiación|empréstimos?|emprest\w*|financiamento|invest\w*|inversión|inversiones|invirti[óo]|invert\w*|investimentos?|investiu|aportes?|aportar\w*|paid|pays?|paying|pagó|pagar[áa]?|pagou|pagará|bought|buys?|buying|acquir\w*|acquisition|purchas\w*|takeover|compr(?:ó|ou|a|ar|aron|aram|ará|ado|ada|ou)\b|adquiri\w*|adquisici[óo]n|aquisiç[ãa]o|fined?|multa\w*|costs?|costing|cost[óo]|costará|costo|coste|custo|custou|custará|valued|worth|valorad[oa]|orçad[oa]|presupuesto|orçamento|budget|price|precio|preço|contracts?|contrat\w*|adjudic\w*|debts?|deuda|deudas|dívidas?|owes?|compensation|indemniz\w*|indeniza\w*|grants?|donat\w*|donación|doação|don[óo]|doou|exports?|imports?|export\w*|import\w*|trade|comercio|comércio)\b").unwrap(),
     })
 }
 
@@ -241,6 +244,16 @@ fn unit_name(u: &str) -> String {
     let l = u.to_lowercase();
     let l: String = l.split_whitespace().collect::<Vec<_>>().join(" ");
     let name = match l.as_str() {
+        "mwp" => "MWp",
+        "gwp" => "GWp",
+        "kwp" => "kWp",
+        "containers" | "contenedores" | "contêineres" | "conteineres" | "contentores" => {
+            "containers"
+        }
+        "customers" | "clientes" => "customers",
+        "families" | "familias" | "famílias" => "families",
+        "acres" => "acres",
+        "plants" | "power plants" | "usinas" | "centrales" => "plants",
         "mwh" => "MWh",
         "gwh" => "GWh",
         "twh" => "TWh",
@@ -282,17 +295,37 @@ fn unit_name(u: &str) -> String {
 
 /// The qualifier of a money figure from the nearest telling word in its sentence.
 fn qualifier_of(text: &str, start: usize, end: usize) -> Option<String> {
-    let s0 = text[..start]
-        .rfind(['.', '!', '?', '\n'])
+    // Sentence ends: a stop followed by a space, or a line break (not "3.6" or "U.S").
+    let is_end = |b: &[u8], i: usize| {
+        b[i] == b'\n'
+            || (matches!(b[i], b'.' | b'!' | b'?')
+                && b.get(i + 1).is_none_or(|c| c.is_ascii_whitespace()))
+    };
+    let bytes = text.as_bytes();
+    let s0 = (0..start)
+        .rev()
+        .find(|&i| is_end(bytes, i))
         .map(|i| i + 1)
         .unwrap_or(0);
-    let s1 = text[end..]
-        .find(['.', '!', '?', '\n'])
-        .map(|i| end + i)
+    let s1 = (end..bytes.len())
+        .find(|&i| is_end(bytes, i))
         .unwrap_or(text.len());
     let sentence = &text[s0..s1];
     let mut best: Option<(usize, &str)> = None;
     for m in patterns().qualifier.find_iter(sentence) {
+        // "Export-Import Bank", "Exportaciones e Importaciones": a name, not trade.
+        let w = m.as_str().to_lowercase();
+        let after = &sentence[m.end()..];
+        let before = &sentence[..m.start()];
+        if (w.starts_with("export") || w.starts_with("import"))
+            && (after.starts_with('-')
+                || before.ends_with('-')
+                || after.to_lowercase().starts_with(" e import")
+                || after.to_lowercase().starts_with(" and import")
+                || after.to_lowercase().starts_with(" y import"))
+        {
+            continue;
+        }
         let at = s0 + m.start();
         let d = if at >= end {
             at - end
@@ -316,7 +349,23 @@ fn qualifier_of(text: &str, start: usize, end: usize) -> Option<String> {
         || w.starts_with("empr")
     {
         "loan"
+    } else if w.starts_with("paid")
+        || w.starts_with("pay")
+        || w.starts_with("pag")
+        || w.starts_with("bought")
+        || w.starts_with("buy")
+        || w.starts_with("acqui")
+        || w.starts_with("purchas")
+        || w.starts_with("takeover")
+        || w.starts_with("compr")
+        || w.starts_with("adqui")
+        || w.starts_with("aquisi")
+    {
+        "acquisition"
+    } else if w.starts_with("fine") || w.starts_with("multa") {
+        "fine"
     } else if w.starts_with("invest")
+        || w.starts_with("invert")
         || w.starts_with("invers")
         || w.starts_with("invirt")
         || w.starts_with("aporte")
@@ -571,6 +620,37 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
                 },
             });
             consumed_to = end + u.end();
+        } else if let Some(c) = p.counted.captures(&text[end..]) {
+            let adjective = c.get(1).map_or("", |m| m.as_str());
+            if !matches!(
+                adjective,
+                "of" | "de"
+                    | "del"
+                    | "do"
+                    | "da"
+                    | "the"
+                    | "and"
+                    | "por"
+                    | "per"
+                    | "para"
+                    | "for"
+                    | "más"
+                    | "mais"
+                    | "more"
+                    | "than"
+                    | "que"
+            ) {
+                let u = c.get(2).expect("unit");
+                out.push(Figure {
+                    start,
+                    end: end + u.end(),
+                    value,
+                    kind: FigureKind::Quantity {
+                        unit: unit_name(u.as_str()),
+                    },
+                });
+                consumed_to = end + u.end();
+            }
         }
     }
     out

@@ -11,6 +11,7 @@
 //! `ruta_ingest::news`.
 
 pub mod dates;
+pub mod eval;
 pub mod figures;
 pub mod html;
 pub mod input;
@@ -25,7 +26,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// What a mention is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Money,
@@ -210,7 +211,17 @@ pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
             },
         });
     }
+    // A place inside an organization's name ("Bank of China", "Metro de Bogotá") or a
+    // currency ("US $") is part of that name, not a country mention.
+    let inside: Vec<(usize, usize)> = out
+        .iter()
+        .filter(|m| matches!(m.kind, Kind::Organization | Kind::Money))
+        .map(|m| (m.start, m.end))
+        .collect();
     for c in countries {
+        if inside.iter().any(|&(s, e)| c.start >= s && c.end <= e) {
+            continue;
+        }
         out.push(Mention {
             kind: Kind::Country,
             text: slice(c.start, c.end),

@@ -197,14 +197,39 @@ pub fn find_organizations(text: &str) -> Vec<NameMatch> {
         let cap = r"[A-ZÁÉÍÓÚÑÃÕÇ][\p{L}'’&.-]*";
         let link = r"(?:\s+(?:of|for|and|de|del|de la|da|do|dos|das|y|e)\s+|\s+)";
         Regex::new(&format!(
-            r"\b(?:(?:{cap}{link}){{0,5}}(?:Company|Corporation|Corp\.|Group|Holdings|Bank|Ltd\.?|Limited|Inc\.|S\.A\.?|Co\.|Consortium|Ventures|Fund|Institute|University|Agency|Authority|Commission|Dialogue)|(?:Banco|Grupo|Empresa|Compañía|Companhia|Consorcio|Consórcio|Corporación|Corporação|Ministerio|Ministério|Ministry|Instituto|Universidad|Universidade|Fondo|Fundo|Bank|University|Institute)(?:{link}{cap}){{1,5}})"
+            r"\b(?:(?:{cap}{link}){{0,5}}(?:Company|Corporation|Corp\.|Group|Holdings|Bank|Ltd\.?|Limited|Inc\.|S\.A\.?|Co\.|Consortium|Ventures|Fund|Institute|University|Agency|Authority|Commission|Dialogue|Energy|Electric|Power|Engineering|Mining|Minerals|Resources|Lithium|Motors?|Automotive|Shipping|Ports|Construction|Railway|Telecom|Telecommunications|Petroleum|Oil|Steel|Airlines|Technologies|Technology|Energía|Energia|Minera|Mineração|Petróleo|Construcciones|Construções|Ingeniería|Engenharia)|(?:Banco|Grupo|Empresa|Compañía|Companhia|Consorcio|Consórcio|Corporación|Corporação|Ministerio|Ministério|Ministry|Instituto|Universidad|Universidade|Fondo|Fundo|Bank|University|Institute|Secretaría|Secretaria|Agencia|Agência|Fiscalía|Contraloría|Controladoria|Procuraduría|Superintendencia|Superintendência|Tribunal|Comisión|Comissão|Autoridad|Autoridade|Department|Departamento|Conselho|Consejo|Council|Cámara|Câmara|Chamber|Asociación|Associação|Association|Federación|Federação|Justiça|Corte|Court)(?:{link}{cap}){{1,5}})"
         ))
         .expect("unknown organization pattern")
     });
+    // "the Chinese firm Shanghai Electric", "la empresa china CBC", "a chinesa BYD".
+    static APPOSITIVE: OnceLock<Regex> = OnceLock::new();
+    let appositive = APPOSITIVE.get_or_init(|| {
+        let cap = r"(?:[A-Z][A-Za-z0-9&'’.-]*|[A-ZÁÉÍÓÚÑÃÕÇ][\p{L}'’&.-]*)";
+        let nat = "chinese|chinesa|chinês|china|chino|estatal|state-owned|state-run|brazilian|brasileira|brasileña|mexican|mexicana|argentine|argentina|chilean|chilena|peruvian|peruana|colombian|colombiana|bolivian|boliviana|ecuadorian|ecuatoriana|equatoriana|venezuelan|venezolana";
+        let noun = "firm|company|contractor|group|giant|carmaker|automaker|miner|mining company|manufacturer|developer|operator|utility|distributor|lender|investor|conglomerate|consortium|empresa|compañía|constructora|contratista|minera|mineradora|petrolera|firma|fabricante|companhia|construtora|montadora|distribuidora|operadora|consorcio|consórcio|gigante";
+        Regex::new(&format!(
+            r"(?:\b(?i:(?:{nat})\s+)?(?i:{noun})(?i:\s+(?:{nat}))?|\b(?i:a|o)\s+(?i:estatal\s+)?(?i:chinesa|chinês))\s+({cap}(?:\s+(?:de|del|do|da)\s+{cap}|\s+{cap}){{0,3}})"
+        ))
+        .expect("appositive organization pattern")
+    });
     let mut out = known.clone();
+    for c in appositive.captures_iter(text) {
+        let Some(m) = c.get(1) else { continue };
+        let (s, e) = (m.start(), m.end());
+        if out.iter().any(|k| s < k.end && k.start < e) {
+            continue;
+        }
+        let name = m.as_str().trim_end_matches(['.', ',']).to_string();
+        out.push(NameMatch {
+            start: s,
+            end: s + name.len(),
+            id: None,
+            name,
+        });
+    }
     for m in re.find_iter(text) {
         let (s, e) = (m.start(), m.end());
-        if known.iter().any(|k| s < k.end && k.start < e) {
+        if out.iter().any(|k| s < k.end && k.start < e) {
             continue;
         }
         let name = m.as_str().trim_end_matches(['.', ',']).to_string();
