@@ -7,29 +7,38 @@ use ruta_extract::{Detail, Document};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-/// Reads every article of the paths; per-file errors are printed and collected.
-fn articles(paths: &[std::path::PathBuf], failed: &mut Vec<String>) -> Vec<ruta_extract::Article> {
-    let mut out = Vec::new();
-    for f in ruta_extract::input::expand(paths) {
-        match f {
+/// Hands every article of the paths to `f`, in order, streaming; per-file (and
+/// per-line) errors are printed and collected. Stops at the first error `f` returns.
+fn each_article(
+    paths: &[std::path::PathBuf],
+    failed: &mut Vec<String>,
+    mut f: impl FnMut(ruta_extract::Article) -> Result<()>,
+) -> Result<()> {
+    let fail = |e: ruta_extract::ArticleError, failed: &mut Vec<String>| {
+        eprintln!("ruta: error: {e}");
+        failed.push(e.to_string());
+    };
+    for p in ruta_extract::input::expand(paths) {
+        let path = match p {
+            Ok(p) => p,
             Err(e) => {
-                eprintln!("ruta: error: {e}");
-                failed.push(e.to_string());
+                fail(e, failed);
+                continue;
             }
-            Ok(path) => {
-                for a in ruta_extract::input::read(&path) {
-                    match a {
-                        Ok(a) => out.push(a),
-                        Err(e) => {
-                            eprintln!("ruta: error: {e}");
-                            failed.push(e.to_string());
-                        }
-                    }
-                }
+        };
+        let mut result = Ok(());
+        ruta_extract::input::read_each(&path, |a| {
+            if result.is_err() {
+                return;
             }
-        }
+            match a {
+                Ok(a) => result = f(a),
+                Err(e) => fail(e, failed),
+            }
+        });
+        result?;
     }
-    out
+    Ok(())
 }
 
 fn detail_text(d: &Detail) -> String {
@@ -66,69 +75,57 @@ fn detail_text(d: &Detail) -> String {
     }
 }
 
+fn write_table(out: &mut impl Write, doc: &Document) -> Result<()> {
+    writeln!(
+        out,
+        "{} [{}] {}",
+        doc.source,
+        doc.language.as_str(),
+        doc.title.as_deref().unwrap_or("")
+    )?;
+    let mut t = Table::new(&["kind", "start", "end", "text", "value"]).right_align(&[1, 2]);
+    for m in &doc.mentions {
+        t.row(vec![
+            serde_json::to_value(m.kind)?
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            m.start.to_string(),
+            m.end.to_string(),
+            truncate(&m.text.replace('\n', " "), 48),
+            detail_text(&m.detail),
+        ]);
+    }
+    t.write(out)?;
+    writeln!(out)?;
+    Ok(())
+}
+
 pub fn extract(a: ExtractArgs) -> Result<()> {
-    let mut failed = 0;
+    let mut failed = Vec::new();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut all: Vec<Document> = Vec::new();
-    for f in ruta_extract::input::expand(&a.paths) {
-        let path = match f {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("ruta: error: {e}");
-                failed += 1;
-                continue;
+    each_article(&a.paths, &mut failed, |art| {
+        let doc = ruta_extract::document(&art, a.lang.lang(), a.with_text);
+        match a.format {
+            ExtractFormat::Jsonl => {
+                serde_json::to_writer(&mut out, &doc)?;
+                writeln!(out)?;
             }
-        };
-        for art in ruta_extract::input::read(&path) {
-            let art = match art {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("ruta: error: {e}");
-                    failed += 1;
-                    continue;
-                }
-            };
-            let doc = ruta_extract::document(&art, a.lang.lang(), a.with_text);
-            match a.format {
-                ExtractFormat::Jsonl => {
-                    serde_json::to_writer(&mut out, &doc)?;
-                    writeln!(out)?;
-                }
-                ExtractFormat::Json => all.push(doc),
-                ExtractFormat::Table => {
-                    writeln!(
-                        out,
-                        "{} [{}] {}",
-                        doc.source,
-                        doc.language.as_str(),
-                        doc.title.as_deref().unwrap_or("")
-                    )?;
-                    let mut t =
-                        Table::new(&["kind", "start", "end", "text", "value"]).right_align(&[1, 2]);
-                    for m in &doc.mentions {
-                        t.row(vec![
-                            serde_json::to_value(m.kind)?
-                                .as_str()
-                                .unwrap_or_default()
-                                .to_string(),
-                            m.start.to_string(),
-                            m.end.to_string(),
-                            truncate(&m.text.replace('\n', " "), 48),
-                            detail_text(&m.detail),
-                        ]);
-                    }
-                    t.write(&mut out)?;
-                    writeln!(out)?;
-                }
-            }
+            ExtractFormat::Json => all.push(doc),
+            ExtractFormat::Table => write_table(&mut out, &doc)?,
         }
-    }
+        Ok(())
+    })?;
     if a.format == ExtractFormat::Json {
         crate::output::json(&mut out, &all)?;
     }
     out.flush()?;
-    if failed > 0 {
-        eprintln!("ruta: {failed} file(s) could not be read");
+    if !failed.is_empty() {
+        eprintln!(
+            "ruta: {} file(s) or line(s) could not be read",
+            failed.len()
+        );
         std::process::exit(1);
     }
     Ok(())
@@ -136,7 +133,11 @@ pub fn extract(a: ExtractArgs) -> Result<()> {
 
 pub fn ingest(db: &Path, a: IngestNewsArgs) -> Result<()> {
     let mut failed = Vec::new();
-    let arts = articles(&a.paths, &mut failed);
+    let mut arts = Vec::new();
+    each_article(&a.paths, &mut failed, |art| {
+        arts.push(art);
+        Ok(())
+    })?;
     let mut store = crate::commands::open_for_writing(db)?;
     let report =
         ruta_ingest::news::ingest(&mut store, &arts, a.lang.lang(), a.publisher.as_deref())?;
@@ -155,7 +156,10 @@ pub fn ingest(db: &Path, a: IngestNewsArgs) -> Result<()> {
             .map_err(|e| anyhow::anyhow!("{}: cannot write report: {e}", path.display()))?;
     }
     if !failed.is_empty() {
-        eprintln!("ruta: {} file(s) could not be read", failed.len());
+        eprintln!(
+            "ruta: {} file(s) or line(s) could not be read",
+            failed.len()
+        );
         std::process::exit(1);
     }
     Ok(())

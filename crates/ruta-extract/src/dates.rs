@@ -89,12 +89,12 @@ fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     const M: &str = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro)";
     P.get_or_init(|| Patterns {
-        full_en: Regex::new(&format!(r"(?i)\b{M}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b")).unwrap(),
-        full_day_first: Regex::new(&format!(r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th|º)?\s+(?:de\s+)?{M}\s+(?:de\s+|del\s+)?((?:19|20)\d{{2}})\b")).unwrap(),
-        month_year: Regex::new(&format!(r"(?i)\b{M}\s+(?:de\s+|del\s+|of\s+)?((?:19|20)\d{{2}})\b")).unwrap(),
-        iso: Regex::new(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b").unwrap(),
-        slash: Regex::new(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b").unwrap(),
-        year: Regex::new(r"(?:19|20)\d{2}").unwrap(),
+        full_en: crate::pattern(&format!(r"(?i)(?-u:\b){M}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?-u:\b)")),
+        full_day_first: crate::pattern(&format!(r"(?i)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th|º)?\s+(?:de\s+)?{M}\s+(?:de\s+|del\s+)?((?:19|20)\d{{2}})(?-u:\b)")),
+        month_year: crate::pattern(&format!(r"(?i)(?-u:\b){M}\s+(?:de\s+|del\s+|of\s+)?((?:19|20)\d{{2}})(?-u:\b)")),
+        iso: crate::pattern(r"(?-u:\b)((?:19|20)\d{2})-(\d{2})-(\d{2})(?-u:\b)"),
+        slash: crate::pattern(r"(?-u:\b)(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?-u:\b)"),
+        year: crate::pattern(r"(?:19|20)\d{2}"),
     })
 }
 

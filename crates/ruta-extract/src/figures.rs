@@ -61,23 +61,23 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        number: Regex::new(r"(?:\d{1,3}(?:[ \u{a0}\u{202f}\u{2009}]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)").unwrap(),
+        number: crate::pattern(r"(?:\d{1,3}(?:[ \u{a0}\u{202f}\u{2009}]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)"),
         // Currency signs and codes before a number (anchored at the end of the window).
-        prefix: Regex::new(r"(?:^|[^\p{L}\p{N}])((?:US|U\.S\.)\s?\$|U\$S|\$\s?US|USD|R\$|RMB|CNY|¥|€|EUR|£|GBP|S/\.?|COL\$|COP\$?|MX\$|MXN|AR\$|ARS|CLP\$?|PEN|BRL|BOB|Bs\.?|J\$|JMD|TT\$|TTD|EC\$|XCD|BBD|Bds\$|BSD|BZD|₡|CRC|G\$|GYD|SRD|DOP|RD\$|UYU|VES|\$)\s*$").unwrap(),
+        prefix: crate::pattern(r"(?:^|[^\p{L}\p{N}])((?:US|U\.S\.)\s?\$|U\$S|\$\s?US|USD|R\$|RMB|CNY|¥|€|EUR|£|GBP|S/\.?|COL\$|COP\$?|MX\$|MXN|AR\$|ARS|CLP\$?|PEN|BRL|BOB|Bs\.?|J\$|JMD|TT\$|TTD|EC\$|XCD|BBD|Bds\$|BSD|BZD|₡|CRC|G\$|GYD|SRD|DOP|RD\$|UYU|VES|\$)\s*$"),
         // Spanish "mil 682.7" and "dos mil 500" before a number.
-        mil_prefix: Regex::new(r"(?i)(?:^|[^\p{L}\p{N}])(?:(\d{1,3}|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez)\s+)?mil\s+$").unwrap(),
-        word_number: Regex::new(r"(?i)\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|um|uma|duas|três|tres|quatro|sete|oito|nove|dez)\s+(?:mil\s+millones|million|billion|trillion|millón|millon|millones|billón|billones|milhão|milhao|milhões|milhoes|bilhão|bilhao|bilhões|bilhoes|trilhão|trilhões)\b").unwrap(),
+        mil_prefix: crate::pattern(r"(?i)(?:^|[^\p{L}\p{N}])(?:(\d{1,3}|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez)\s+)?mil\s+$"),
+        word_number: crate::pattern(r"(?i)(?-u:\b)(a|an|one|two|three|four|five|six|seven|eight|nine|ten|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|um|uma|duas|três|tres|quatro|sete|oito|nove|dez)\s+(?:mil\s+millones|million|billion|trillion|millón|millon|millones|billón|billones|milhão|milhao|milhões|milhoes|bilhão|bilhao|bilhões|bilhoes|trilhão|trilhões)(?-u:\b)"),
         // A scale letter glued to the number: "$3bn", "US$730M", "$2.5b", "500k".
-        attached: Regex::new(r"^(bn|mn|tn|[bBmMkK])(?:[^\p{L}\p{N}]|$)").unwrap(),
-        scale: Regex::new(r"(?i)^(?:\s*[-‑–]\s*|\s+)(mil\s+millones|miles\s+de\s+millones|mil\s+milh[õo]es|millones|millón|millon|millardos?|mil|billones|billón|billon|bilh[õo]es|bilh[ãa]o|bili[ãa]o|bili[õo]es|milh[õo]es|milh[ãa]o|trilh[õo]es|trilh[ãa]o|thousand|millions?|billions?|trillions?|bn|mn|mln|tn|MM|bi|mi)\b").unwrap(),
-        currency: Regex::new(r"(?i)^(?:\s+(?:de|of|em|en)\b)?\s+(dólares\s+(?:estadounidenses|americanos|estadunidenses|norteamericanos)|US\s+dollars|U\.S\.\s+dollars|American\s+dollars|dólares|dolares|dólar|dollars|dollar|USD|reais|real|yuanes|yuan|renminbi|RMB|euros|euro|pesos\s+(?:mexicanos|colombianos|argentinos|chilenos|dominicanos|uruguayos|cubanos)|pesos|soles|sol|colones|colón|bolivianos|bolívares|quetzales|lempiras|córdobas|guaraníes|Jamaican\s+dollars|dólares\s+jamaiquinos|East\s+Caribbean\s+dollars|Trinidad\s+and\s+Tobago\s+dollars|Guyanese\s+dollars|Bahamian\s+dollars|Barbados\s+dollars)\b").unwrap(),
+        attached: crate::pattern(r"^(bn|mn|tn|[bBmMkK])(?:[^\p{L}\p{N}]|$)"),
+        scale: crate::pattern(r"(?i)^(?:\s*[-‑–]\s*|\s+)(mil\s+millones|miles\s+de\s+millones|mil\s+milh[õo]es|millones|millón|millon|millardos?|mil|billones|billón|billon|bilh[õo]es|bilh[ãa]o|bili[ãa]o|bili[õo]es|milh[õo]es|milh[ãa]o|trilh[õo]es|trilh[ãa]o|thousand|millions?|billions?|trillions?|bn|mn|mln|tn|MM|bi|mi)\b"),
+        currency: crate::pattern(r"(?i)^(?:\s+(?:de|of|em|en)(?-u:\b))?\s+(dólares\s+(?:estadounidenses|americanos|estadunidenses|norteamericanos)|US\s+dollars|U\.S\.\s+dollars|American\s+dollars|dólares|dolares|dólar|dollars|dollar|USD|reais|real|yuanes|yuan|renminbi|RMB|euros|euro|pesos\s+(?:mexicanos|colombianos|argentinos|chilenos|dominicanos|uruguayos|cubanos)|pesos|soles|sol|colones|colón|bolivianos|bolívares|quetzales|lempiras|córdobas|guaraníes|Jamaican\s+dollars|dólares\s+jamaiquinos|East\s+Caribbean\s+dollars|Trinidad\s+and\s+Tobago\s+dollars|Guyanese\s+dollars|Bahamian\s+dollars|Barbados\s+dollars)(?-u:\b)"),
         // Money abbreviations after a number: "mdd", "MMUSD", "mmdp".
-        abbrev: Regex::new(r"^\s*(mmdd|mdd|mmdp|mdp|MMUSD|MM\s?USD|MMU\$S|MUS\$|MMUS\$)\b").unwrap(),
-        counted: Regex::new(r"^\s+(\p{Ll}[\p{Ll}-]{2,14})\s+(villages|aldeas|aldeias|workers|trabajadores|trabalhadores|employees|empleados|jobs|empleos|empregos|homes|houses|viviendas|casas|schools|escuelas|escolas|hospitals|hospitales|hospitais|plants|usinas|plantas|centrales|stations|estaciones|estações|trains|trenes|trens|vehicles|cars|carros|veículos|vehículos|bridges|puentes|pontes|people|personas|pessoas|families|familias|famílias)\b").unwrap(),
-        unit: Regex::new(r"^(?:\s*-\s*|\s*)(?:(?:de|of)\s+)?(MWh|GWh|TWh|kWh|MWp|GWp|kWp|MW|GW|kW|megawatts?|megavatios?|megawatios?|gigawatts?|gigavatios?|kilowatts?|km|kilometers|kilometres|kilómetros|kilometros|quilômetros|quilometros|quilómetros|miles|TEUs?|tonnes|tonne|tons|toneladas|tonelada|vehicles|cars|vehículos|vehiculos|veículos|veiculos|carros|automóviles|jobs|empleos|empregos|puestos\s+de\s+trabajo|postos\s+de\s+trabalho|workers|trabajadores|trabalhadores|employees|empleados|funcionários|operários|obreros|cracks|fissures|fisuras|grietas|fissuras|rachaduras|hectares|hectáreas|hectareas|barrels|barriles|barris|villages|aldeas|aldeias|homes|houses|viviendas|casas|moradias|passengers|pasajeros|passageiros|stations|estaciones|estações|trains|trenes|trens|schools|escuelas|escolas|hospitals|hospitales|hospitais|people|personas|pessoas|residents|habitantes|square\s+meters|square\s+metres|metros\s+cuadrados|metros\s+quadrados|m²|m2|bridges|puentes|pontes|lanes|carriles|faixas|containers|contenedores|contêineres|conteineres|contentores|plants|power\s+plants|usinas|centrales|customers|clientes|families|familias|famílias|acres)\b").unwrap(),
-        percent: Regex::new(r"(?i)^(?:\s?%|\s+(?:percent|per\s+cent|por\s+ciento|por\s+cento|pct)\b)").unwrap(),
-        approx: Regex::new(r"(?i)(?:^|[^\p{L}])(about|around|approximately|approx\.?|nearly|almost|roughly|some|an\s+estimated|estimated|circa|close\s+to|unos|unas|cerca\s+de|alrededor\s+de|aproximadamente|casi|aprox\.?|quase|em\s+torno\s+de|por\s+volta\s+de|uns|umas)\s+(?:(?:a|de|of)\s+)?$").unwrap(),
-        qualifier: Regex::new(r"(?i)\b(loans?|lent|lend(?:ing|s)?|borrow\w*|credit\w*|préstamos?|prest[óo]|prestará|crédito|créditos|financiamiento|financiación|empréstimos?|emprest\w*|financiamento|invest\w*|inversión|inversiones|invirti[óo]|invert\w*|investimentos?|investiu|aportes?|aportar\w*|paid|pays?|paying|pagó|pagar[áa]?|pagou|pagará|bought|buys?|buying|acquir\w*|acquisition|purchas\w*|takeover|compr(?:ó|ou|a|ar|aron|aram|ará|ado|ada|ou)\b|adquiri\w*|adquisici[óo]n|aquisiç[ãa]o|fined?|multa\w*|costs?|costing|cost[óo]|costará|costo|coste|custo|custou|custará|valued|worth|valorad[oa]|orçad[oa]|presupuesto|orçamento|budget|price|precio|preço|contracts?|contrat\w*|adjudic\w*|debts?|deuda|deudas|dívidas?|owes?|compensation|indemniz\w*|indeniza\w*|grants?|donat\w*|donación|doação|don[óo]|doou|exports?|imports?|export\w*|import\w*|trade|comercio|comércio)\b").unwrap(),
+        abbrev: crate::pattern(r"^\s*(mmdd|mdd|mmdp|mdp|MMUSD|MM\s?USD|MMU\$S|MUS\$|MMUS\$)(?-u:\b)"),
+        counted: crate::pattern(r"^\s+(\p{Ll}[\p{Ll}-]{2,14})\s+(villages|aldeas|aldeias|workers|trabajadores|trabalhadores|employees|empleados|jobs|empleos|empregos|homes|houses|viviendas|casas|schools|escuelas|escolas|hospitals|hospitales|hospitais|plants|usinas|plantas|centrales|stations|estaciones|estações|trains|trenes|trens|vehicles|cars|carros|veículos|vehículos|bridges|puentes|pontes|people|personas|pessoas|families|familias|famílias)\b"),
+        unit: crate::pattern(r"^(?:\s*-\s*|\s*)(?:(?:de|of)\s+)?(MWh|GWh|TWh|kWh|MWp|GWp|kWp|MW|GW|kW|megawatts?|megavatios?|megawatios?|gigawatts?|gigavatios?|kilowatts?|km|kilometers|kilometres|kilómetros|kilometros|quilômetros|quilometros|quilómetros|miles|TEUs?|tonnes|tonne|tons|toneladas|tonelada|vehicles|cars|vehículos|vehiculos|veículos|veiculos|carros|automóviles|jobs|empleos|empregos|puestos\s+de\s+trabajo|postos\s+de\s+trabalho|workers|trabajadores|trabalhadores|employees|empleados|funcionários|operários|obreros|cracks|fissures|fisuras|grietas|fissuras|rachaduras|hectares|hectáreas|hectareas|barrels|barriles|barris|villages|aldeas|aldeias|homes|houses|viviendas|casas|moradias|passengers|pasajeros|passageiros|stations|estaciones|estações|trains|trenes|trens|schools|escuelas|escolas|hospitals|hospitales|hospitais|people|personas|pessoas|residents|habitantes|square\s+meters|square\s+metres|metros\s+cuadrados|metros\s+quadrados|m²|m2|bridges|puentes|pontes|lanes|carriles|faixas|containers|contenedores|contêineres|conteineres|contentores|plants|power\s+plants|usinas|centrales|customers|clientes|families|familias|famílias|acres)\b"),
+        percent: crate::pattern(r"(?i)^(?:\s?%|\s+(?:percent|per\s+cent|por\s+ciento|por\s+cento|pct)(?-u:\b))"),
+        approx: crate::pattern(r"(?i)(?:^|[^\p{L}])(about|around|approximately|approx\.?|nearly|almost|roughly|some|an\s+estimated|estimated|circa|close\s+to|unos|unas|cerca\s+de|alrededor\s+de|aproximadamente|casi|aprox\.?|quase|em\s+torno\s+de|por\s+volta\s+de|uns|umas)\s+(?:(?:a|de|of)\s+)?$"),
+        qualifier: crate::pattern(r"(?i)(?-u:\b)(loans?|lent|lend(?:ing|s)?|borrow\w*|credit\w*|préstamos?|prest[óo]|prestará|crédito|créditos|financiamiento|financiación|empréstimos?|emprest\w*|financiamento|invest\w*|inversión|inversiones|invirti[óo]|invert\w*|investimentos?|investiu|aportes?|aportar\w*|paid|pays?|paying|pagó|pagar[áa]?|pagou|pagará|bought|buys?|buying|acquir\w*|acquisition|purchas\w*|takeover|compr(?:ó|ou|a|ar|aron|aram|ará|ado|ada|ou)(?:[^\p{L}\p{N}_]|$)|adquiri\w*|adquisici[óo]n|aquisiç[ãa]o|fined?|multa\w*|costs?|costing|cost[óo]|costará|costo|coste|custo|custou|custará|valued|worth|valorad[oa]|orçad[oa]|presupuesto|orçamento|budget|price|precio|preço|contracts?|contrat\w*|adjudic\w*|debts?|deuda|deudas|dívidas?|owes?|compensation|indemniz\w*|indeniza\w*|grants?|donat\w*|donación|doação|don[óo]|doou|exports?|imports?|export\w*|import\w*|trade|comercio|comércio)(?:[^\p{L}\p{N}_]|$)"),
     })
 }
 
@@ -314,8 +314,10 @@ fn qualifier_of(text: &str, start: usize, end: usize) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for m in patterns().qualifier.find_iter(sentence) {
         // "Export-Import Bank", "Exportaciones e Importaciones": a name, not trade.
-        let w = m.as_str().to_lowercase();
-        let after = &sentence[m.end()..];
+        // The match may end with the character after the word (the word boundary).
+        let word = m.as_str().trim_end_matches(|c: char| !c.is_alphanumeric());
+        let w = word.to_lowercase();
+        let after = &sentence[m.start() + word.len()..];
         let before = &sentence[..m.start()];
         if (w.starts_with("export") || w.starts_with("import"))
             && (after.starts_with('-')
@@ -333,7 +335,7 @@ fn qualifier_of(text: &str, start: usize, end: usize) -> Option<String> {
             start.saturating_sub(s0 + m.end())
         };
         if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, m.as_str()));
+            best = Some((d, word));
         }
     }
     let w = best?.1.to_lowercase();
@@ -467,7 +469,7 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
                 continue;
             }
             // Glued letters other than scale letters ("5G", "COVID-19" handled above).
-            let after = &text[ne..];
+            let after = ahead(text, ne);
             if let Some(c) = after.chars().next()
                 && c.is_alphabetic()
                 && p.attached.find(after).is_none()
@@ -484,18 +486,23 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
         let mut scale = 1.0;
         let mut scaled = preset.is_some();
         let raw = &text[ns..ne];
-        let mut rest = &text[ne..];
+        let mut rest = ahead(text, ne);
         if preset.is_none() {
-            if let Some(m) = p.attached.captures(rest) {
+            if rest.starts_with(['b', 'm', 't', 'k', 'B', 'M', 'K'])
+                && let Some(m) = p.attached.captures(rest)
+            {
                 let w = &m[1];
                 if let Some(v) = scale_value(w, lang) {
                     scale = v;
                     scaled = true;
                     end += w.len();
-                    rest = &text[end..];
+                    rest = ahead(text, end);
                 }
             }
-            if !scaled && let Some(c) = p.scale.captures(rest) {
+            if !scaled
+                && could_be_scale(rest)
+                && let Some(c) = p.scale.captures(rest)
+            {
                 let w = c.get(1).expect("scale").as_str();
                 // "mil" alone before a unit or currency is a thousand; "bi"/"mi" only
                 // after a currency sign (checked below).
@@ -503,7 +510,7 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
                     scale = v;
                     scaled = true;
                     end += c.get(0).expect("m").end();
-                    rest = &text[end..];
+                    rest = ahead(text, end);
                 }
             }
         }
@@ -540,7 +547,9 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
         }
         value *= scale;
         // Percent.
-        if let Some(m) = p.percent.find(rest) {
+        if could_be_percent(rest)
+            && let Some(m) = p.percent.find(rest)
+        {
             out.push(Figure {
                 start,
                 end: end + m.end(),
@@ -552,7 +561,14 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
         }
         // Currency: sign before, abbreviation or word after.
         let window = floor_char(text, start.saturating_sub(12));
-        let pre = p.prefix.captures(&text[window..start]);
+        let pre = if text[window..start]
+            .bytes()
+            .any(|b| b == b'$' || b >= 0x80 || b.is_ascii_uppercase() || b == b'/')
+        {
+            p.prefix.captures(&text[window..start])
+        } else {
+            None
+        };
         let mut currency: Option<Option<String>> = None;
         if let Some(c) = &pre {
             let sign = c.get(1).expect("sign").as_str();
@@ -566,7 +582,9 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
             });
             start = window + c.get(1).expect("sign").start();
         }
-        if let Some(c) = p.abbrev.captures(rest) {
+        if rest.trim_start().starts_with(['m', 'M'])
+            && let Some(c) = p.abbrev.captures(rest)
+        {
             let a = c[1].to_lowercase().replace(' ', "");
             let (mult, cur) = match a.as_str() {
                 "mdd" => (1e6, Some("USD".to_string())),
@@ -580,7 +598,7 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
             }
             currency = Some(currency.flatten().or(cur));
             end += c.get(0).expect("m").end();
-            rest = &text[end..];
+            rest = ahead(text, end);
         } else if let Some(c) = p.currency.captures(rest)
             && let Some(cur) = suffix_currency(&c[1], peso)
         {
@@ -588,7 +606,7 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
                 currency = Some(cur);
             }
             end += c.get(0).expect("m").end();
-            rest = &text[end..];
+            rest = ahead(text, end);
         }
         let _ = rest;
         if let Some(cur) = currency {
@@ -654,6 +672,26 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
         }
     }
     out
+}
+
+/// Whether `rest` (what follows a number) may start with a scale word: after a space or
+/// dash, a word starting with m, b, t or k (million, mil, billion, bilhões, trillion …).
+fn could_be_scale(rest: &str) -> bool {
+    let t = rest.trim_start_matches([' ', '-', '‑', '–', '\u{a0}', '\t', '\n']);
+    t.len() < rest.len() && t.starts_with(['m', 'b', 't', 'k', 'M', 'B', 'T', 'K'])
+}
+
+/// Whether `rest` may start with a percent sign or word.
+fn could_be_percent(rest: &str) -> bool {
+    let t = rest.trim_start();
+    t.starts_with('%') || t.starts_with(['p', 'P'])
+}
+
+/// What follows byte `at`, as far as a figure's scale, currency or unit can reach: the
+/// anchored patterns never need more, and searching a short window keeps each look
+/// constant-time whatever the article's length.
+fn ahead(text: &str, at: usize) -> &str {
+    &text[at..floor_char(text, at + 96).max(at)]
 }
 
 /// The largest char boundary at or below `i`.

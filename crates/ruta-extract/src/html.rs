@@ -220,11 +220,26 @@ pub fn page(html: &str) -> Page {
     }
     p.title = og_title
         .or_else(|| title_re.captures(html).and_then(|c| clean(&c[1])))
+        .map(|t| without_site_name(&t))
         .or_else(|| h1_re.captures(html).and_then(|c| clean(&c[1])));
     let lower = html.to_ascii_lowercase();
     let (s, e) = body_range(&lower);
     p.text = text_of(&html[s..e], &lower[s..e]);
     p
+}
+
+/// "Port opens | Daily News" → "Port opens": the last segment after " | ", " – ", " — "
+/// or " - " is the site's name when it is short.
+fn without_site_name(t: &str) -> String {
+    for sep in [" | ", " – ", " — ", " - "] {
+        if let Some((head, tail)) = t.rsplit_once(sep)
+            && tail.split_whitespace().count() <= 4
+            && head.split_whitespace().count() >= 2
+        {
+            return head.trim().to_string();
+        }
+    }
+    t.to_string()
 }
 
 fn iso_prefix(v: &str) -> Option<String> {
@@ -313,7 +328,7 @@ mod tests {
             <p>Built by <a href="#">China Harbour</a> &amp; others.</p><style>p{}</style></article>
             <footer>© 2024 $2 billion</footer></body></html>"##;
         let p = page(html);
-        assert_eq!(p.title.as_deref(), Some("Port opens | Daily"));
+        assert_eq!(p.title.as_deref(), Some("Port opens"));
         assert_eq!(p.date.as_deref(), Some("2024-11-14"));
         assert_eq!(p.byline.as_deref(), Some("A. Writer"));
         assert_eq!(

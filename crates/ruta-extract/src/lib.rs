@@ -25,6 +25,17 @@ pub use lang::Lang;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Compiles one of the extractor's patterns. The lazy DFA gets room to keep its states:
+/// with the default cache, large case-insensitive alternations thrash it and every search
+/// falls back to the slow NFA simulation (ten times slower on news text).
+pub(crate) fn pattern(p: &str) -> regex::Regex {
+    regex::RegexBuilder::new(p)
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .unwrap_or_else(|e| panic!("extractor pattern does not compile: {e}"))
+}
+
 /// What a mention is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]

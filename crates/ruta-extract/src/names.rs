@@ -3,7 +3,7 @@
 //! registry projects (their names, aliases and mention patterns).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -62,6 +62,7 @@ impl Dictionary {
         let ac = |pats: &[String], ci: bool| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .ascii_case_insensitive(ci)
                 .build(pats)
                 .expect("dictionary automaton")
@@ -196,10 +197,9 @@ pub fn find_organizations(text: &str) -> Vec<NameMatch> {
     let re = UNKNOWN.get_or_init(|| {
         let cap = r"[A-ZÁÉÍÓÚÑÃÕÇ][\p{L}'’&.-]*";
         let link = r"(?:\s+(?:of|for|and|de|del|de la|da|do|dos|das|y|e)\s+|\s+)";
-        Regex::new(&format!(
-            r"\b(?:(?:{cap}{link}){{0,5}}(?:Company|Corporation|Corp\.|Group|Holdings|Bank|Ltd\.?|Limited|Inc\.|S\.A\.?|Co\.|Consortium|Ventures|Fund|Institute|University|Agency|Authority|Commission|Dialogue|Energy|Electric|Power|Engineering|Mining|Minerals|Resources|Lithium|Motors?|Automotive|Shipping|Ports|Construction|Railway|Telecom|Telecommunications|Petroleum|Oil|Steel|Airlines|Technologies|Technology|Energía|Energia|Minera|Mineração|Petróleo|Construcciones|Construções|Ingeniería|Engenharia)|(?:Banco|Grupo|Empresa|Compañía|Companhia|Consorcio|Consórcio|Corporación|Corporação|Ministerio|Ministério|Ministry|Instituto|Universidad|Universidade|Fondo|Fundo|Bank|University|Institute|Secretaría|Secretaria|Agencia|Agência|Fiscalía|Contraloría|Controladoria|Procuraduría|Superintendencia|Superintendência|Tribunal|Comisión|Comissão|Autoridad|Autoridade|Department|Departamento|Conselho|Consejo|Council|Cámara|Câmara|Chamber|Asociación|Associação|Association|Federación|Federação|Justiça|Corte|Court)(?:{link}{cap}){{1,5}})"
+        crate::pattern(&format!(
+            r"(?-u:\b)(?:(?:{cap}{link}){{0,5}}(?:Company|Corporation|Corp\.|Group|Holdings|Bank|Ltd\.?|Limited|Inc\.|S\.A\.?|Co\.|Consortium|Ventures|Fund|Institute|University|Agency|Authority|Commission|Dialogue|Energy|Electric|Power|Engineering|Mining|Minerals|Resources|Lithium|Motors?|Automotive|Shipping|Ports|Construction|Railway|Telecom|Telecommunications|Petroleum|Oil|Steel|Airlines|Technologies|Technology|Energía|Energia|Minera|Mineração|Petróleo|Construcciones|Construções|Ingeniería|Engenharia)|(?:Banco|Grupo|Empresa|Compañía|Companhia|Consorcio|Consórcio|Corporación|Corporação|Ministerio|Ministério|Ministry|Instituto|Universidad|Universidade|Fondo|Fundo|Bank|University|Institute|Secretaría|Secretaria|Agencia|Agência|Fiscalía|Contraloría|Controladoria|Procuraduría|Superintendencia|Superintendência|Tribunal|Comisión|Comissão|Autoridad|Autoridade|Department|Departamento|Conselho|Consejo|Council|Cámara|Câmara|Chamber|Asociación|Associação|Association|Federación|Federação|Justiça|Corte|Court)(?:{link}{cap}){{1,5}})"
         ))
-        .expect("unknown organization pattern")
     });
     // "the Chinese firm Shanghai Electric", "la empresa china CBC", "a chinesa BYD".
     static APPOSITIVE: OnceLock<Regex> = OnceLock::new();
@@ -207,10 +207,9 @@ pub fn find_organizations(text: &str) -> Vec<NameMatch> {
         let cap = r"(?:[A-Z][A-Za-z0-9&'’.-]*|[A-ZÁÉÍÓÚÑÃÕÇ][\p{L}'’&.-]*)";
         let nat = "chinese|chinesa|chinês|china|chino|estatal|state-owned|state-run|brazilian|brasileira|brasileña|mexican|mexicana|argentine|argentina|chilean|chilena|peruvian|peruana|colombian|colombiana|bolivian|boliviana|ecuadorian|ecuatoriana|equatoriana|venezuelan|venezolana";
         let noun = "firm|company|contractor|group|giant|carmaker|automaker|miner|mining company|manufacturer|developer|operator|utility|distributor|lender|investor|conglomerate|consortium|empresa|compañía|constructora|contratista|minera|mineradora|petrolera|firma|fabricante|companhia|construtora|montadora|distribuidora|operadora|consorcio|consórcio|gigante";
-        Regex::new(&format!(
-            r"(?:\b(?i:(?:{nat})\s+)?(?i:{noun})(?i:\s+(?:{nat}))?|\b(?i:a|o)\s+(?i:estatal\s+)?(?i:chinesa|chinês))\s+({cap}(?:\s+(?:de|del|do|da)\s+{cap}|\s+{cap}){{0,3}})"
+        crate::pattern(&format!(
+            r"(?:(?-u:\b)(?i:(?:{nat})\s+)?(?i:{noun})(?i:\s+(?:{nat}))?|(?-u:\b)(?i:a|o)\s+(?i:estatal\s+)?(?i:chinesa|chinês))\s+({cap}(?:\s+(?:de|del|do|da)\s+{cap}|\s+{cap}){{0,3}})"
         ))
-        .expect("appositive organization pattern")
     });
     let mut out = known.clone();
     for c in appositive.captures_iter(text) {
@@ -262,8 +261,15 @@ pub fn find_countries(text: &str) -> Vec<NameMatch> {
 }
 
 struct ProjectPatterns {
-    set: RegexSet,
+    /// Literal names and aliases (ASCII case-insensitive, plus each name's lower and
+    /// upper case): one pass of Aho–Corasick.
+    names: AhoCorasick,
+    /// For each automaton pattern, its index in `info`.
+    name_info: Vec<usize>,
+    /// The registry's mention expressions, case-insensitive.
     each: Vec<Regex>,
+    /// For each expression, its index in `info`.
+    set_info: Vec<usize>,
     info: Vec<ruta_registry::MentionPattern>,
 }
 
@@ -271,25 +277,51 @@ fn projects() -> &'static ProjectPatterns {
     static P: OnceLock<ProjectPatterns> = OnceLock::new();
     P.get_or_init(|| {
         let info = ruta_registry::mention_patterns().expect("registry mention patterns");
-        let pats: Vec<String> = info
-            .iter()
-            .map(|p| format!(r"\b(?:{})", p.pattern))
-            .collect();
-        let set = RegexSetBuilder::new(&pats)
-            .case_insensitive(true)
-            .size_limit(64 << 20)
-            .build()
-            .expect("project patterns");
+        let mut literals: Vec<String> = Vec::new();
+        let mut name_info = Vec::new();
+        let mut pats: Vec<String> = Vec::new();
+        let mut set_info = Vec::new();
+        for (i, p) in info.iter().enumerate() {
+            match &p.literal {
+                Some(name) => {
+                    let mut forms = vec![name.clone(), name.to_lowercase(), name.to_uppercase()];
+                    forms.dedup();
+                    for f in forms {
+                        literals.push(f);
+                        name_info.push(i);
+                    }
+                }
+                None => {
+                    // No `\b`: Unicode word boundaries keep the regex engine off its fast
+                    // DFA path; whole words are checked after matching (`on_boundaries`).
+                    pats.push(format!(r"(?:{})", p.pattern.replace(r"\b", r"(?-u:\b)")));
+                    set_info.push(i);
+                }
+            }
+        }
+        let names = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&literals)
+            .expect("project name automaton");
         let each = pats
             .iter()
             .map(|p| {
                 RegexBuilder::new(p)
                     .case_insensitive(true)
+                    .dfa_size_limit(16 << 20)
                     .build()
                     .expect("project pattern")
             })
             .collect();
-        ProjectPatterns { set, each, info }
+        ProjectPatterns {
+            names,
+            name_info,
+            each,
+            set_info,
+            info,
+        }
     })
 }
 
@@ -305,27 +337,41 @@ fn paragraph(text: &str, at: usize) -> (usize, usize) {
 pub fn find_projects(text: &str, countries: &[NameMatch]) -> Vec<NameMatch> {
     let p = projects();
     let mut v = Vec::new();
-    for i in p.set.matches(text).iter() {
-        let info = &p.info[i];
-        for m in p.each[i].find_iter(text) {
-            if !on_boundaries(text, m.start(), m.end()) {
-                continue;
-            }
-            if info.needs_country {
-                let (ps, pe) = paragraph(text, m.start());
-                let ok = countries.iter().any(|c| {
-                    c.start >= ps && c.end <= pe && c.id.as_deref() == Some(info.country.as_str())
-                });
-                if !ok {
-                    continue;
-                }
-            }
-            v.push(NameMatch {
-                start: m.start(),
-                end: m.end(),
-                id: Some(info.project_id.clone()),
-                name: info.name.clone(),
+    let mut push = |info: &ruta_registry::MentionPattern, s: usize, e: usize| {
+        if !on_boundaries(text, s, e) {
+            return;
+        }
+        if info.needs_country {
+            let (ps, pe) = paragraph(text, s);
+            let ok = countries.iter().any(|c| {
+                c.start >= ps && c.end <= pe && c.id.as_deref() == Some(info.country.as_str())
             });
+            if !ok {
+                return;
+            }
+        }
+        v.push(NameMatch {
+            start: s,
+            end: e,
+            id: Some(info.project_id.clone()),
+            name: info.name.clone(),
+        });
+    };
+    // Overlapping matches, so a short alias inside a longer name still counts for
+    // `resolve_overlaps` to weigh.
+    for m in p.names.find_overlapping_iter(text) {
+        push(
+            &p.info[p.name_info[m.pattern().as_usize()]],
+            m.start(),
+            m.end(),
+        );
+    }
+    // Each expression alone: its literal prefilter skips text that cannot match, which
+    // one combined set cannot do.
+    for (i, re) in p.each.iter().enumerate() {
+        let info = &p.info[p.set_info[i]];
+        for m in re.find_iter(text) {
+            push(info, m.start(), m.end());
         }
     }
     resolve_overlaps(v)

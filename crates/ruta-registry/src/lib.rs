@@ -138,6 +138,9 @@ pub struct MentionPattern {
     pub pattern: String,
     /// The match counts only when `country` is named in the same paragraph.
     pub needs_country: bool,
+    /// The name itself, when the pattern is a literal name or alias (`pattern` is then
+    /// its escaped form).
+    pub literal: Option<String>,
 }
 
 /// Every project's mention patterns: its name and aliases (as literal text) and the
@@ -157,6 +160,7 @@ pub fn mention_patterns() -> Result<Vec<MentionPattern>, RegistryError> {
                 country: country.clone(),
                 pattern: regex_escape(&name),
                 needs_country: false,
+                literal: Some(name),
             });
         }
         for m in &p.mentions {
@@ -170,6 +174,7 @@ pub fn mention_patterns() -> Result<Vec<MentionPattern>, RegistryError> {
                 country: country.clone(),
                 pattern,
                 needs_country,
+                literal: None,
             });
         }
     }
