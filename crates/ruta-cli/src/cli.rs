@@ -48,6 +48,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Search figures from the news that no project could be linked to
     Evidence(EvidenceArgs),
+    /// Serve the JSON API (OpenAPI at /api/openapi.json) and the dashboard
+    Serve(ServeArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -328,4 +330,20 @@ pub struct EvidenceArgs {
     pub limit: u32,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Opens http://ADDR/ : overview, map, projects, project pages with their evidence, countries,\norganizations. The API is read-only; POST /api/import exists only with --admin-token-file and\nneeds `Authorization: Bearer <token>`."
+)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Open the database read-only (it must exist; the registry is not loaded)
+    #[arg(long = "read-only")]
+    pub read_only: bool,
+    /// File holding the admin token that enables POST /api/import
+    #[arg(long = "admin-token-file", value_name = "FILE")]
+    pub admin_token_file: Option<PathBuf>,
 }

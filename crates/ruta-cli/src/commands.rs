@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::cli::IngestWhat::News(n) => crate::news::ingest(&cli.db, n),
         },
         Command::Evidence(a) => crate::news::evidence(&cli.db, a),
+        Command::Serve(a) => serve(&cli.db, a),
     }
 }
 
@@ -326,5 +327,32 @@ fn stats(db: &Path, a: StatsArgs) -> Result<()> {
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+fn serve(db: &Path, a: crate::cli::ServeArgs) -> Result<()> {
+    let admin_token = match &a.admin_token_file {
+        None => None,
+        Some(f) => {
+            let t = std::fs::read_to_string(f)
+                .with_context(|| format!("{}: cannot read the admin token", f.display()))?;
+            let t = t.trim().to_string();
+            if t.len() < 16 {
+                bail!(
+                    "{}: the admin token must be at least 16 characters",
+                    f.display()
+                );
+            }
+            Some(t)
+        }
+    };
+    let cfg = ruta_server::Config {
+        addr: a.addr,
+        db: db.to_path_buf(),
+        read_only: a.read_only,
+        admin_token,
+    };
+    let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    rt.block_on(ruta_server::serve(cfg))?;
     Ok(())
 }

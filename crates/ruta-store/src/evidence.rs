@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// A figure an article states, not linked to any project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unattached {
     /// "money", "quantity" or "percent".
     pub kind: String,
@@ -33,6 +34,7 @@ pub struct Unattached {
 
 /// An unattached figure as stored, with its source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceRow {
     pub id: i64,
     #[serde(flatten)]
@@ -217,6 +219,16 @@ pub struct EvidenceFilter {
 impl Store {
     /// Unattached figures, newest source first; with `q`, best match first.
     pub fn evidence(&self, f: &EvidenceFilter) -> Result<(Vec<EvidenceRow>, u64)> {
+        evidence_rows(self.conn(), f)
+    }
+}
+
+/// Unattached figures, newest source first; with `q`, best match first.
+pub fn evidence_rows(
+    conn: &rusqlite::Connection,
+    f: &EvidenceFilter,
+) -> Result<(Vec<EvidenceRow>, u64)> {
+    {
         let mut wh: Vec<String> = vec!["1".into()];
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         let mut from = "evidence e JOIN sources s ON s.id = e.source_id".to_string();
@@ -240,7 +252,7 @@ impl Store {
             wh.push(format!("e.source_id = ?{}", args.len()));
         }
         let wh = wh.join(" AND ");
-        let total: i64 = self.conn().query_row(
+        let total: i64 = conn.query_row(
             &format!("SELECT count(*) FROM {from} WHERE {wh}"),
             rusqlite::params_from_iter(args.iter()),
             |r| r.get(0),
@@ -252,7 +264,7 @@ impl Store {
             f.limit.max(1),
             f.offset
         );
-        let mut st = self.conn().prepare(&sql)?;
+        let mut st = conn.prepare(&sql)?;
         let rows = st
             .query_map(rusqlite::params_from_iter(args.iter()), |r| {
                 let orgs: String = r.get(12)?;

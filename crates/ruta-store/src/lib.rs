@@ -10,6 +10,7 @@
 
 mod claimrow;
 pub mod evidence;
+pub mod explore;
 pub mod query;
 pub mod schema;
 mod write;

@@ -47,6 +47,10 @@ pub fn fts_query(text: &str) -> Option<String> {
 
 impl Filter {
     /// SQL conditions on alias `p` and their parameters.
+    pub(crate) fn sql_public(&self) -> (String, Vec<Value>) {
+        self.sql()
+    }
+
     fn sql(&self) -> (String, Vec<Value>) {
         let mut conds: Vec<String> = Vec::new();
         let mut params: Vec<Value> = Vec::new();
@@ -177,6 +181,7 @@ impl Sort {
 
 /// One row of a project listing.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectSummary {
     pub id: String,
     pub name: String,
@@ -203,36 +208,41 @@ pub struct ProjectSummary {
     pub precision: Option<i64>,
 }
 
-const SUMMARY_COLS: &str = "p.id, p.name, p.country, p.sector_group, p.sector_subgroup, p.status, p.flow_kind,
+pub(crate) const SUMMARY_COLS: &str = "p.id, p.name, p.country, p.sector_group, p.sector_subgroup, p.status, p.flow_kind,
     p.amount_usd, p.amount_usd_nominal, p.amount, p.currency, p.year, p.source_count, p.dataset, p.record_id,
     p.include_in_aggregates, p.lat, p.lon, p.precision";
 
 fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProjectSummary> {
-    let country: Option<String> = r.get(2)?;
+    summary_at(r, 0)
+}
+
+/// A listing row whose columns (`SUMMARY_COLS`) start at `o`.
+pub(crate) fn summary_at(r: &rusqlite::Row<'_>, o: usize) -> rusqlite::Result<ProjectSummary> {
+    let country: Option<String> = r.get(o + 2)?;
     Ok(ProjectSummary {
         country_name: country
             .as_deref()
             .and_then(ruta_core::country::by_iso3)
             .map(|c| c.name.clone()),
-        id: r.get(0)?,
-        name: r.get(1)?,
+        id: r.get(o)?,
+        name: r.get(o + 1)?,
         country,
-        sector_group: r.get(3)?,
-        sector_subgroup: r.get(4)?,
-        status: r.get(5)?,
-        flow_kind: r.get(6)?,
-        amount_usd: r.get(7)?,
-        amount_usd_nominal: r.get(8)?,
-        amount: r.get(9)?,
-        currency: r.get(10)?,
-        year: r.get(11)?,
-        sources: r.get(12)?,
-        dataset: r.get(13)?,
-        record_id: r.get(14)?,
-        include_in_aggregates: r.get(15)?,
-        lat: r.get(16)?,
-        lon: r.get(17)?,
-        precision: r.get(18)?,
+        sector_group: r.get(o + 3)?,
+        sector_subgroup: r.get(o + 4)?,
+        status: r.get(o + 5)?,
+        flow_kind: r.get(o + 6)?,
+        amount_usd: r.get(o + 7)?,
+        amount_usd_nominal: r.get(o + 8)?,
+        amount: r.get(o + 9)?,
+        currency: r.get(o + 10)?,
+        year: r.get(o + 11)?,
+        sources: r.get(o + 12)?,
+        dataset: r.get(o + 13)?,
+        record_id: r.get(o + 14)?,
+        include_in_aggregates: r.get(o + 15)?,
+        lat: r.get(o + 16)?,
+        lon: r.get(o + 17)?,
+        precision: r.get(o + 18)?,
     })
 }
 
@@ -267,6 +277,7 @@ pub fn list_projects(
 
 /// A source as shown next to a claim.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceInfo {
     pub id: i64,
     pub kind: String,
@@ -281,9 +292,9 @@ pub struct SourceInfo {
     pub note: Option<String>,
 }
 
-const SOURCE_COLS: &str = "s.id, s.kind, s.title, s.publisher, s.url, s.date, s.language, s.dataset, s.dataset_version, s.record_id, s.note";
+pub(crate) const SOURCE_COLS: &str = "s.id, s.kind, s.title, s.publisher, s.url, s.date, s.language, s.dataset, s.dataset_version, s.record_id, s.note";
 
-fn source_info(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SourceInfo> {
+pub(crate) fn source_info(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SourceInfo> {
     Ok(SourceInfo {
         id: r.get(at)?,
         kind: r.get(at + 1)?,
@@ -301,6 +312,7 @@ fn source_info(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SourceInfo>
 
 /// One claim with its source and its standing under the display rule.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimInfo {
     pub id: i64,
     pub field: String,
@@ -321,6 +333,7 @@ pub struct ClaimInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyInfo {
     pub org_id: String,
     pub name: String,
@@ -331,6 +344,7 @@ pub struct PartyInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocationInfo {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -347,6 +361,7 @@ pub struct LocationInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventSourceInfo {
     pub quote: Option<String>,
     pub locator: Option<String>,
@@ -354,6 +369,7 @@ pub struct EventSourceInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventInfo {
     pub id: i64,
     pub kind: String,
@@ -364,6 +380,7 @@ pub struct EventInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectRef {
     pub id: String,
     pub name: String,
@@ -374,6 +391,7 @@ pub struct ProjectRef {
 
 /// Everything about one project.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectDetail {
     #[serde(flatten)]
     pub summary: ProjectSummary,
@@ -642,36 +660,47 @@ fn claims_of(conn: &Connection, project: &str) -> Result<Vec<ClaimInfo>> {
 }
 
 fn events_of(conn: &Connection, project: &str) -> Result<Vec<EventInfo>> {
-    let mut events = conn
+    let rows = conn
         .prepare_cached("SELECT id, kind, date, summary FROM events WHERE project_id = ?1 ORDER BY date IS NULL, date, id")?
-        .query_map([project], |r| {
-            let kind: String = r.get(1)?;
-            Ok(EventInfo {
-                id: r.get(0)?,
-                problem: kind.parse::<ruta_core::EventKind>().map(|k| k.is_problem()).unwrap_or(false),
-                kind,
-                date: r.get(2)?,
-                summary: r.get(3)?,
-                sources: Vec::new(),
+        .query_map([project], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, String, Option<String>, String)>>>()?;
+    rows.into_iter()
+        .map(|(id, kind, date, summary)| event_info(conn, id, kind, date, summary))
+        .collect()
+}
+
+/// An event with the sources that report it.
+pub(crate) fn event_info(
+    conn: &Connection,
+    id: i64,
+    kind: String,
+    date: Option<String>,
+    summary: String,
+) -> Result<EventInfo> {
+    let sources = conn
+        .prepare_cached(&format!(
+            "SELECT es.quote, es.locator, {SOURCE_COLS} FROM event_sources es JOIN sources s ON s.id = es.source_id
+             WHERE es.event_id = ?1 ORDER BY s.date, s.id"
+        ))?
+        .query_map([id], |r| {
+            Ok(EventSourceInfo {
+                quote: r.get(0)?,
+                locator: r.get(1)?,
+                source: source_info(r, 2)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    for e in &mut events {
-        e.sources = conn
-            .prepare_cached(&format!(
-                "SELECT es.quote, es.locator, {SOURCE_COLS} FROM event_sources es JOIN sources s ON s.id = es.source_id
-                 WHERE es.event_id = ?1 ORDER BY s.date, s.id"
-            ))?
-            .query_map([e.id], |r| {
-                Ok(EventSourceInfo {
-                    quote: r.get(0)?,
-                    locator: r.get(1)?,
-                    source: source_info(r, 2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-    }
-    Ok(events)
+    Ok(EventInfo {
+        id,
+        problem: kind
+            .parse::<ruta_core::EventKind>()
+            .map(|k| k.is_problem())
+            .unwrap_or(false),
+        kind,
+        date,
+        summary,
+        sources,
+    })
 }
 
 /// Dimensions of a flow total.
@@ -703,6 +732,7 @@ impl StatsBy {
 
 /// One group of a flow total.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatRow {
     /// Year (number), ISO3 code, sector group, flow kind or organization id; null for
     /// projects without a value.
@@ -781,6 +811,7 @@ pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>>
 
 /// New-frontier share of one year's amount.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FrontierRow {
     pub key: i64,
     pub amount_usd: f64,

@@ -1,0 +1,205 @@
+//! Query-string parsing with JSON errors. Parameters are read leniently from the raw
+//! query (so a malformed one is a 400 that names it, never an extractor rejection);
+//! unknown parameters are ignored.
+
+use crate::ApiError;
+use ruta_store::query::{Filter, Sort, StatsBy};
+
+/// The query string, decoded.
+pub struct Params(Vec<(String, String)>);
+
+/// Listing page size bounds.
+pub const MAX_LIMIT: u32 = 1000;
+pub const DEFAULT_LIMIT: u32 = 50;
+/// Export row bound.
+pub const MAX_EXPORT: u32 = 1_000_000;
+
+impl Params {
+    pub fn parse(raw: Option<&str>) -> Params {
+        Params(
+            form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The last non-empty value of a parameter.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+    }
+
+    fn int<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<T>()
+                .map(Some)
+                .map_err(|_| ApiError::param(name, format!("'{v}' is not a whole number"))),
+        }
+    }
+
+    fn year(&self, name: &str) -> Result<Option<i32>, ApiError> {
+        let y = self.int::<i32>(name)?;
+        if let Some(y) = y
+            && !(1900..=2100).contains(&y)
+        {
+            return Err(ApiError::param(
+                name,
+                format!("{y} is not a year between 1900 and 2100"),
+            ));
+        }
+        Ok(y)
+    }
+
+    /// The project filter shared by listings, totals and exports.
+    pub fn filter(&self) -> Result<Filter, ApiError> {
+        let vocab = |name: &str| -> Option<&str> { self.get(name) };
+        let mut f = Filter::default();
+        if let Some(c) = self.get("country") {
+            f.country =
+                Some(ruta_core::country::parse_iso3(c).map_err(|e| ApiError::param("country", e))?);
+        }
+        if let Some(v) = vocab("sector_group") {
+            f.sector_group = Some(
+                v.parse()
+                    .map_err(|e: ruta_core::UnknownValue| ApiError::param("sector_group", e))?,
+            );
+        }
+        if let Some(v) = vocab("flow_kind") {
+            f.flow_kind = Some(
+                v.parse()
+                    .map_err(|e: ruta_core::UnknownValue| ApiError::param("flow_kind", e))?,
+            );
+        }
+        if let Some(v) = vocab("status") {
+            f.status = Some(
+                v.parse()
+                    .map_err(|e: ruta_core::UnknownValue| ApiError::param("status", e))?,
+            );
+        }
+        if let Some(q) = self.get("q") {
+            if q.len() > 500 {
+                return Err(ApiError::param("q", "longer than 500 bytes"));
+            }
+            f.q = Some(q.to_string());
+        }
+        f.org = self.get("org").map(str::to_string);
+        f.year_from = self.year("year_from")?;
+        f.year_to = self.year("year_to")?;
+        if let (Some(a), Some(b)) = (f.year_from, f.year_to)
+            && a > b
+        {
+            return Err(ApiError::param(
+                "year_from",
+                format!("{a} is after year_to {b}"),
+            ));
+        }
+        if let Some(b) = self.get("bbox") {
+            f.bbox = Some(bbox(b)?);
+        }
+        f.dataset = self.get("dataset").map(str::to_string);
+        Ok(f)
+    }
+
+    pub fn sort(&self) -> Result<Sort, ApiError> {
+        match self.get("sort") {
+            None => Ok(Sort::default()),
+            Some(s) => Sort::parse(s).ok_or_else(|| {
+                ApiError::param(
+                    "sort",
+                    format!("unknown sort '{s}'; accepted: {}", Sort::NAMES.join(", ")),
+                )
+            }),
+        }
+    }
+
+    /// `limit` within 1..=max (default `default`) and `offset` (default 0).
+    pub fn page(&self, default: u32, max: u32) -> Result<(u32, u64), ApiError> {
+        let limit = match self.get("limit") {
+            None => default,
+            Some(v) => {
+                let n: i64 = v.parse().map_err(|_| {
+                    ApiError::param("limit", format!("'{v}' is not a whole number"))
+                })?;
+                if n < 1 || n > max as i64 {
+                    return Err(ApiError::param("limit", format!("{n} is outside 1–{max}")));
+                }
+                n as u32
+            }
+        };
+        let offset = match self.get("offset") {
+            None => 0,
+            Some(v) => {
+                let n: i64 = v.parse().map_err(|_| {
+                    ApiError::param("offset", format!("'{v}' is not a whole number"))
+                })?;
+                if !(0..=1_000_000_000).contains(&n) {
+                    return Err(ApiError::param(
+                        "offset",
+                        format!("{n} is outside 0–1000000000"),
+                    ));
+                }
+                n as u64
+            }
+        };
+        Ok((limit, offset))
+    }
+
+    /// A totals dimension (`by`), required or defaulted.
+    pub fn by(&self, name: &str, default: Option<StatsBy>) -> Result<StatsBy, ApiError> {
+        match self.get(name) {
+            None => default.ok_or_else(|| {
+                ApiError::param(
+                    name,
+                    format!("required; one of {}", StatsBy::NAMES.join(", ")),
+                )
+            }),
+            Some(v) => StatsBy::parse(v).ok_or_else(|| {
+                ApiError::param(
+                    name,
+                    format!(
+                        "unknown dimension '{v}'; one of {}",
+                        StatsBy::NAMES.join(", ")
+                    ),
+                )
+            }),
+        }
+    }
+}
+
+/// `min_lon,min_lat,max_lon,max_lat` in degrees.
+pub fn bbox(s: &str) -> Result<[f64; 4], ApiError> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    if parts.len() != 4 {
+        return Err(ApiError::param(
+            "bbox",
+            format!("'{s}' is not min_lon,min_lat,max_lon,max_lat"),
+        ));
+    }
+    let mut v = [0.0; 4];
+    for (i, p) in parts.iter().enumerate() {
+        v[i] = p
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| ApiError::param("bbox", format!("'{p}' is not a number")))?;
+    }
+    let [x0, y0, x1, y1] = v;
+    if !(-180.0..=180.0).contains(&x0) || !(-180.0..=180.0).contains(&x1) {
+        return Err(ApiError::param(
+            "bbox",
+            "longitudes must be within -180..180",
+        ));
+    }
+    if !(-90.0..=90.0).contains(&y0) || !(-90.0..=90.0).contains(&y1) {
+        return Err(ApiError::param("bbox", "latitudes must be within -90..90"));
+    }
+    if x0 > x1 || y0 > y1 {
+        return Err(ApiError::param("bbox", "min must not exceed max"));
+    }
+    Ok(v)
+}

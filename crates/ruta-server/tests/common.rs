@@ -1,0 +1,52 @@
+//! A test database: the registry, the seed articles ingested, the shared BU CGEF sample and
+//! a project whose name is markup (`<script>alert(1)</script>`).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub const XSS_ID: &str = "cgef-per-2019-script-alert-1-script";
+
+pub fn build_db(dir: &Path) -> PathBuf {
+    let db = dir.join("ruta.db");
+    let mut store = ruta_store::Store::open(&db, ruta_store::Access::ReadWrite).expect("open");
+    ruta_ingest::registry::load(&mut store).expect("registry");
+    if let Some(seeds) = ruta_testdata::seeds_dir() {
+        let mut arts = Vec::new();
+        for p in ruta_extract::input::expand(&[seeds]) {
+            arts.extend(
+                ruta_extract::input::read(&p.expect("seed file"))
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        ruta_ingest::news::ingest(&mut store, &arts, None, None).expect("ingest seeds");
+    }
+    let xss = dir.join("xss.csv");
+    std::fs::write(
+        &xss,
+        "Date,Country,CountryCode,Region,Location,EnergySource,EnergySubSector,Borrower,Lender,Amount ($m),Description,BRI Membership\n\
+         2019,Peru,PER,Latin America,Lima,Solar,Power Generation,Government,CDB,100,<script>alert(1)</script>,1\n",
+    )
+    .expect("write");
+    let opts = ruta_ingest::Options::default();
+    let r = ruta_ingest::import_file(
+        &mut store,
+        ruta_ingest::Kind::BuCgef,
+        &xss,
+        &opts,
+        &ruta_ingest::Quiet,
+    );
+    assert!(!r.failed(), "{}", r.summary());
+    if let Some(cgef) = ruta_testdata::shared_file("bu_cgef/bu_cgef_2020.csv") {
+        let r = ruta_ingest::import_file(
+            &mut store,
+            ruta_ingest::Kind::BuCgef,
+            &cgef,
+            &opts,
+            &ruta_ingest::Quiet,
+        );
+        assert!(!r.failed(), "{}", r.summary());
+    }
+    db
+}

@@ -1,0 +1,483 @@
+//! Read queries for browsing: countries, organizations, two-way totals and search across
+//! projects, organizations, sources, claim quotes and unattached evidence.
+
+use crate::Result;
+use crate::query::{
+    self, EventInfo, Filter, ProjectSummary, Sort, SourceInfo, StatRow, StatsBy, fts_query,
+};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use serde::Serialize;
+
+/// One country with its totals (aggregate projects only for amounts).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountrySummary {
+    pub iso3: String,
+    /// ISO 3166-1 numeric code (as Natural Earth / world-atlas use it).
+    pub numeric: String,
+    pub name: String,
+    pub name_es: Option<String>,
+    pub name_pt: Option<String>,
+    pub subregion: Option<String>,
+    /// One of the 33 Latin American and Caribbean states.
+    pub lac: bool,
+    /// Every stored project in the country.
+    pub projects: u64,
+    /// Projects that count in totals.
+    pub aggregate_projects: u64,
+    /// Sum of constant 2021 USD over projects that count in totals.
+    pub amount_usd: f64,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+fn country_summary(iso3: &str, projects: u64, agg: u64, amount: f64) -> Option<CountrySummary> {
+    let c = ruta_core::country::by_iso3(iso3)?;
+    let lac = ruta_core::country::lac_by_iso3(iso3);
+    Some(CountrySummary {
+        iso3: c.iso3.clone(),
+        numeric: c.numeric.clone(),
+        name: lac
+            .map(|l| l.name_en.clone())
+            .unwrap_or_else(|| c.name.clone()),
+        name_es: lac.map(|l| l.name_es.clone()),
+        name_pt: lac.map(|l| l.name_pt.clone()),
+        subregion: lac.map(|l| l.subregion.clone()),
+        lac: lac.is_some(),
+        projects,
+        aggregate_projects: agg,
+        amount_usd: amount,
+        lat: lac.map(|l| l.lat),
+        lon: lac.map(|l| l.lon),
+    })
+}
+
+/// Every LAC state (with or without projects) and every other country with projects,
+/// largest total first.
+pub fn countries(conn: &Connection) -> Result<Vec<CountrySummary>> {
+    let mut st = conn.prepare_cached(
+        "SELECT p.country, COUNT(*),
+                SUM(p.id IN (SELECT id FROM aggregate_projects WHERE country = p.country)),
+                COALESCE(SUM(CASE WHEN p.id IN (SELECT id FROM aggregate_projects WHERE country = p.country)
+                             THEN p.amount_usd END), 0)
+         FROM projects p WHERE p.country IS NOT NULL GROUP BY p.country",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, f64>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out: Vec<CountrySummary> = rows
+        .iter()
+        .filter_map(|(c, n, a, amt)| country_summary(c, *n as u64, *a as u64, *amt))
+        .collect();
+    for l in ruta_core::country::lac() {
+        if !out.iter().any(|c| c.iso3 == l.iso3)
+            && let Some(c) = country_summary(&l.iso3, 0, 0, 0.0)
+        {
+            out.push(c);
+        }
+    }
+    out.sort_by(|a, b| {
+        b.amount_usd
+            .total_cmp(&a.amount_usd)
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(out)
+}
+
+/// One cell of a two-way total (e.g. year × sector group).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MatrixRow {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub key: serde_json::Value,
+    pub split: Option<String>,
+    pub amount_usd: f64,
+    pub count: u64,
+}
+
+/// Totals by `by` split by a second dimension (sector group, flow kind or country);
+/// aggregate projects only.
+pub fn stats_split(
+    conn: &Connection,
+    by: StatsBy,
+    split: StatsBy,
+    f: &Filter,
+) -> Result<Vec<MatrixRow>> {
+    let col = |s: StatsBy| match s {
+        StatsBy::Year => Some("year"),
+        StatsBy::Country => Some("country"),
+        StatsBy::SectorGroup => Some("sector_group"),
+        StatsBy::FlowKind => Some("flow_kind"),
+        StatsBy::Lender => None,
+    };
+    let (Some(a), Some(b)) = (col(by), col(split)) else {
+        return Err(crate::StoreError::Invalid(
+            "lender cannot be split or split by".into(),
+        ));
+    };
+    let (cond, params) = f.sql_public();
+    let sql = format!(
+        "SELECT {a}, {b}, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM (SELECT p.* FROM aggregate_projects p{cond})
+         GROUP BY {a}, {b} ORDER BY {a} IS NULL, {a}, {b}"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(params.iter()), |r| {
+            let key: Value = r.get(0)?;
+            let key = match key {
+                Value::Integer(i) => serde_json::json!(i),
+                Value::Text(t) => serde_json::json!(t),
+                Value::Real(x) => serde_json::json!(x),
+                _ => serde_json::Value::Null,
+            };
+            let split: Value = r.get(1)?;
+            let split = match split {
+                Value::Text(t) => Some(t),
+                Value::Integer(i) => Some(i.to_string()),
+                _ => None,
+            };
+            Ok(MatrixRow {
+                key,
+                split,
+                amount_usd: r.get(2)?,
+                count: r.get::<_, i64>(3)? as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// An event with the project it happened to.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectEvent {
+    pub project_id: String,
+    pub project_name: String,
+    #[serde(flatten)]
+    pub event: EventInfo,
+}
+
+/// Everything about one country.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountryDetail {
+    #[serde(flatten)]
+    pub country: CountrySummary,
+    pub capital: Option<String>,
+    pub currency: Option<String>,
+    /// Totals by year, split by sector group.
+    pub by_year: Vec<MatrixRow>,
+    pub by_sector_group: Vec<StatRow>,
+    pub by_flow_kind: Vec<StatRow>,
+    pub lenders: Vec<StatRow>,
+    /// Largest projects (constant 2021 USD).
+    pub top_projects: Vec<ProjectSummary>,
+    /// Implementation problems and milestones, newest first.
+    pub events: Vec<ProjectEvent>,
+}
+
+/// The page of one country, or None for a code that is not a country.
+pub fn country_detail(conn: &Connection, iso3: &str) -> Result<Option<CountryDetail>> {
+    let Some(summary) = countries(conn)?
+        .into_iter()
+        .find(|c| c.iso3 == iso3)
+        .or_else(|| country_summary(iso3, 0, 0, 0.0))
+    else {
+        return Ok(None);
+    };
+    let f = Filter {
+        country: Some(iso3.to_string()),
+        ..Filter::default()
+    };
+    let lac = ruta_core::country::lac_by_iso3(iso3);
+    let (top, _) = query::list_projects(conn, &f, Sort::AmountDesc, 20, 0)?;
+    Ok(Some(CountryDetail {
+        capital: lac.map(|l| l.capital.clone()),
+        currency: lac.map(|l| l.currency.clone()),
+        by_year: stats_split(conn, StatsBy::Year, StatsBy::SectorGroup, &f)?,
+        by_sector_group: query::stats(conn, StatsBy::SectorGroup, &f)?,
+        by_flow_kind: query::stats(conn, StatsBy::FlowKind, &f)?,
+        lenders: query::stats(conn, StatsBy::Lender, &f)?,
+        top_projects: top,
+        events: events_where(conn, "p.country = ?1", params![iso3], 200)?,
+        country: summary,
+    }))
+}
+
+fn events_where(
+    conn: &Connection,
+    cond: &str,
+    p: impl rusqlite::Params,
+    limit: u32,
+) -> Result<Vec<ProjectEvent>> {
+    let sql = format!(
+        "SELECT e.id, e.kind, e.date, e.summary, p.id, p.name FROM events e JOIN projects p ON p.id = e.project_id
+         WHERE {cond} ORDER BY e.date IS NULL, e.date DESC, e.id LIMIT {limit}"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(p, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, kind, date, summary, pid, pname) in rows {
+        out.push(ProjectEvent {
+            project_id: pid,
+            project_name: pname,
+            event: query::event_info(conn, id, kind, date, summary)?,
+        });
+    }
+    Ok(out)
+}
+
+/// One organization in a listing.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgSummary {
+    pub id: String,
+    pub name: String,
+    pub kind: Option<String>,
+    pub country: Option<String>,
+    /// From ruta's gazetteer (as opposed to a name first seen in a dataset).
+    pub curated: bool,
+    /// Projects it takes part in, in any role.
+    pub projects: u64,
+    /// Roles it has, with project counts ("lender": 12).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub roles: serde_json::Value,
+}
+
+/// Organizations, most projects first; `q` searches names and aliases.
+pub fn organizations(
+    conn: &Connection,
+    q: Option<&str>,
+    limit: u32,
+    offset: u64,
+) -> Result<(Vec<OrgSummary>, u64)> {
+    let (cond, args): (String, Vec<Value>) = match q.and_then(fts_query) {
+        Some(m) => (
+            "WHERE o.id IN (SELECT org_id FROM organizations_fts WHERE organizations_fts MATCH ?1)"
+                .into(),
+            vec![Value::Text(m)],
+        ),
+        None => (String::new(), vec![]),
+    };
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT COUNT(*) FROM organizations o {cond}"))?
+        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+    let sql = format!(
+        "SELECT o.id, o.name, o.kind, o.country, o.curated,
+                (SELECT COUNT(DISTINCT project_id) FROM parties WHERE org_id = o.id) AS n,
+                (SELECT json_group_object(role, c) FROM (SELECT role, COUNT(*) AS c FROM parties WHERE org_id = o.id GROUP BY role))
+         FROM organizations o {cond} ORDER BY n DESC, o.name LIMIT {limit} OFFSET {offset}"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args.iter()), org_summary)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((rows, total as u64))
+}
+
+fn org_summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgSummary> {
+    let roles: Option<String> = r.get(6)?;
+    Ok(OrgSummary {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+        country: r.get(3)?,
+        curated: r.get(4)?,
+        projects: r.get::<_, i64>(5)? as u64,
+        roles: roles
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_else(|| serde_json::json!({})),
+    })
+}
+
+/// A project an organization takes part in, with its role.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgProject {
+    pub role: String,
+    pub share: Option<f64>,
+    #[serde(flatten)]
+    pub project: ProjectSummary,
+}
+
+/// Everything about one organization.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgDetail {
+    #[serde(flatten)]
+    pub org: OrgSummary,
+    pub aliases: Vec<String>,
+    pub parent: Option<OrgRefInfo>,
+    pub children: Vec<OrgRefInfo>,
+    /// Its projects, largest first (at most 500).
+    pub projects_list: Vec<OrgProject>,
+    /// Totals of the projects it takes part in, by year (aggregate projects only).
+    pub by_year: Vec<StatRow>,
+    pub by_country: Vec<StatRow>,
+}
+
+/// An organization by id and name.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgRefInfo {
+    pub id: String,
+    pub name: String,
+}
+
+/// The page of one organization, or None.
+pub fn organization_detail(conn: &Connection, id: &str) -> Result<Option<OrgDetail>> {
+    let org = conn
+        .prepare_cached(
+            "SELECT o.id, o.name, o.kind, o.country, o.curated,
+                    (SELECT COUNT(DISTINCT project_id) FROM parties WHERE org_id = o.id),
+                    (SELECT json_group_object(role, c) FROM (SELECT role, COUNT(*) AS c FROM parties WHERE org_id = o.id GROUP BY role))
+             FROM organizations o WHERE o.id = ?1",
+        )?
+        .query_row([id], org_summary)
+        .optional()?;
+    let Some(org) = org else { return Ok(None) };
+    let aliases = conn
+        .prepare_cached("SELECT alias FROM org_aliases WHERE org_id = ?1 ORDER BY alias")?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    let parent = conn
+        .prepare_cached("SELECT p.id, p.name FROM organizations o JOIN organizations p ON p.id = o.parent_id WHERE o.id = ?1")?
+        .query_row([id], |r| Ok(OrgRefInfo { id: r.get(0)?, name: r.get(1)? }))
+        .optional()?;
+    let children = conn
+        .prepare_cached("SELECT id, name FROM organizations WHERE parent_id = ?1 ORDER BY name")?
+        .query_map([id], |r| {
+            Ok(OrgRefInfo {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let sql = format!(
+        "SELECT pa.role, pa.share, {} FROM parties pa JOIN projects p ON p.id = pa.project_id WHERE pa.org_id = ?1
+         ORDER BY p.amount_usd IS NULL, p.amount_usd DESC, p.id LIMIT 500",
+        query::SUMMARY_COLS
+    );
+    let projects_list = conn
+        .prepare_cached(&sql)?
+        .query_map([id], |r| {
+            Ok(OrgProject {
+                role: r.get(0)?,
+                share: r.get(1)?,
+                project: query::summary_at(r, 2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let f = Filter {
+        org: Some(id.to_string()),
+        ..Filter::default()
+    };
+    Ok(Some(OrgDetail {
+        by_year: query::stats(conn, StatsBy::Year, &f)?,
+        by_country: query::stats(conn, StatsBy::Country, &f)?,
+        org,
+        aliases,
+        parent,
+        children,
+        projects_list,
+    }))
+}
+
+/// A search hit of any kind.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchResults {
+    pub projects: Vec<ProjectSummary>,
+    pub organizations: Vec<OrgSummary>,
+    pub sources: Vec<SourceInfo>,
+    /// Claims whose quote matches, with their project.
+    pub claims: Vec<ClaimHit>,
+    /// Unattached figures from the news whose sentence matches.
+    pub evidence: Vec<crate::evidence::EvidenceRow>,
+}
+
+/// A claim found by its quote.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClaimHit {
+    pub claim_id: i64,
+    pub project_id: String,
+    pub project_name: String,
+    pub field: String,
+    pub quote: String,
+    pub source_id: i64,
+}
+
+/// Full-text search over everything ruta keeps; at most `limit` hits of each kind.
+pub fn search(conn: &Connection, q: &str, limit: u32) -> Result<SearchResults> {
+    let Some(m) = fts_query(q) else {
+        return Ok(SearchResults {
+            projects: vec![],
+            organizations: vec![],
+            sources: vec![],
+            claims: vec![],
+            evidence: vec![],
+        });
+    };
+    let f = Filter {
+        q: Some(q.to_string()),
+        ..Filter::default()
+    };
+    let (projects, _) = query::list_projects(conn, &f, Sort::Relevance, limit, 0)?;
+    let (organizations, _) = organizations(conn, Some(q), limit, 0)?;
+    let sources = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM sources s WHERE s.id IN (SELECT rowid FROM sources_fts WHERE sources_fts MATCH ?1 ORDER BY rank LIMIT ?2)",
+            query::SOURCE_COLS
+        ))?
+        .query_map(params![m, limit], |r| query::source_info(r, 0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let claims = conn
+        .prepare_cached(
+            "SELECT c.id, c.project_id, p.name, c.field, c.quote, c.source_id FROM claims c JOIN projects p ON p.id = c.project_id
+             WHERE c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?1 ORDER BY rank LIMIT ?2)",
+        )?
+        .query_map(params![m, limit], |r| {
+            Ok(ClaimHit {
+                claim_id: r.get(0)?,
+                project_id: r.get(1)?,
+                project_name: r.get(2)?,
+                field: r.get(3)?,
+                quote: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                source_id: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let store_like = crate::evidence::EvidenceFilter {
+        q: Some(q.to_string()),
+        limit: limit as usize,
+        ..Default::default()
+    };
+    let (evidence, _) = crate::evidence::evidence_rows(conn, &store_like)?;
+    Ok(SearchResults {
+        projects,
+        organizations,
+        sources,
+        claims,
+        evidence,
+    })
+}

@@ -1,0 +1,175 @@
+// End-to-end checks of ruta's dashboard in headless Chromium (Debian's chromium, driven by
+// playwright-core). Run by crates/ruta-server/tests/e2e.rs against a live server:
+//
+//   node web/e2e/run.mjs BASE_URL SCREENSHOT_DIR XSS_PROJECT_ID
+//
+// Exits 1 with a list of failures; every page is screenshotted into SCREENSHOT_DIR.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+const [, , base, outDir, xssId] = process.argv;
+if (!base || !outDir || !xssId) {
+  console.error("usage: run.mjs BASE_URL SCREENSHOT_DIR XSS_PROJECT_ID");
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+const problems = [];
+const failures = [];
+page.on("console", (m) => {
+  if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+});
+page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+page.on("dialog", async (d) => {
+  problems.push(`a dialog opened (script ran): ${d.message()}`);
+  await d.dismiss();
+});
+// The dashboard must work with no network: anything not from our server is a failure.
+await page.route("**/*", (route) => {
+  const url = route.request().url();
+  if (url.startsWith(base)) return route.continue();
+  problems.push(`request outside the server: ${url}`);
+  return route.abort();
+});
+
+async function check(name, f) {
+  try {
+    await f();
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failures.push(`${name}: ${e.message}`);
+    console.log(`FAIL ${name}: ${e.message}`);
+  }
+  await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true }).catch(() => {});
+}
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const go = (hash) => page.goto(`${base}/${hash}`, { waitUntil: "load" });
+const T = { timeout: 15000 };
+
+await check("overview", async () => {
+  await go("#/");
+  await page.waitForSelector("#chart-by-year svg rect.bar", T);
+  const bars = await page.locator("#chart-by-year rect.bar").count();
+  expect(bars > 5, `only ${bars} bars in the year chart`);
+  const text = await page.locator("main").innerText();
+  expect(text.includes("Constant 2021 US dollars"), "the charts do not say what they count");
+  expect(text.includes("New frontier"), "no new-frontier legend");
+  expect((await page.locator("svg.bars").count()) >= 3, "flow kind, lender and country charts missing");
+});
+
+await check("map", async () => {
+  await go("#/map");
+  await page.waitForSelector("svg.map path.country.lac", T);
+  const lac = await page.locator("svg.map path.country.lac").count();
+  expect(lac >= 30, `only ${lac} LAC countries drawn`);
+  for (const small of ["ATG", "BRB", "GRD", "KNA", "LCA", "VCT", "DMA"]) {
+    expect((await page.locator(`svg.map path[data-iso3=${small}]`).count()) === 1, `${small} missing from the map`);
+  }
+  const markers = await page.locator("svg.map circle.marker").count();
+  expect(markers >= 10, `only ${markers} project markers`);
+  expect((await page.locator("svg.map circle.marker.exact").count()) > 0, "no exact-precision markers");
+  await page.screenshot({ path: join(outDir, "map-lac.png"), fullPage: true });
+  await page.locator("svg.map path[data-iso3=PER]").click({ force: true });
+  await page.waitForFunction(() => location.hash === "#/country/PER", null, T);
+  await page.waitForSelector("main h1", T);
+  expect((await page.locator("main h1").innerText()) === "Peru", "country click did not open Peru");
+});
+
+await check("map-marker", async () => {
+  await go("#/map");
+  await page.waitForSelector("svg.map circle.marker", T);
+  const id = await page.locator("svg.map circle.marker").first().getAttribute("data-id");
+  await page.locator("svg.map circle.marker").first().dispatchEvent("click");
+  await page.waitForFunction((id) => location.hash === `#/project/${encodeURIComponent(id)}`, id, T);
+  await page.waitForSelector("#project-name", T);
+});
+
+await check("projects", async () => {
+  await go("#/projects");
+  await page.waitForSelector("table.projects tbody tr", T);
+  const all = await page.locator("table.projects tbody tr").count();
+  expect(all >= 40, `only ${all} rows on the first page`);
+  await page.selectOption("select[name=country]", "PER");
+  await page.waitForFunction(() => location.hash.includes("country=PER"), null, T);
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll("table.projects tbody tr")];
+    return rows.length > 0 && rows.every((r) => r.children[1].textContent === "Peru");
+  }, null, T);
+  const peru = await page.locator("table.projects tbody tr").count();
+  expect(peru >= 2 && peru < all, `country filter left ${peru} rows`);
+  await page.fill("form#filters input[name=q]", "chancay");
+  await page.click("form#filters button[type=submit]");
+  await page.waitForFunction(() => location.hash.includes("q=chancay"), null, T);
+  await page.waitForSelector("text=Port of Chancay", T);
+  const href = await page.locator("#export-csv").getAttribute("href");
+  expect(href.includes("country=PER") && href.includes("q=chancay"), `export link ignores the filters: ${href}`);
+  const csv = await page.evaluate(async (h) => (await fetch(h)).text(), href);
+  expect(csv.split("\n")[0].startsWith("id,name,country"), "CSV export has no header");
+  expect(csv.includes("per-chancay-port"), "CSV export misses the filtered project");
+  const gj = await page.evaluate(async (h) => (await fetch(h)).json(), await page.locator("#export-geojson").getAttribute("href"));
+  expect(gj.type === "FeatureCollection" && gj.features.length >= 1, "GeoJSON export is empty");
+});
+
+await check("project", async () => {
+  await go("#/project/per-chancay-port");
+  await page.waitForSelector("table.evidence tbody tr", T);
+  expect((await page.locator("#project-name").innerText()) === "Port of Chancay", "wrong project");
+  const rows = await page.locator("table.evidence tbody tr").allInnerTexts();
+  const has = (s) => rows.some((r) => r.includes(s));
+  expect(has("3,600,000,000") && has("Foreign Policy"), "the $3.6 billion claim and its source are missing");
+  expect(has("3,700,000,000") && has("1,300,000,000"), "the disagreeing Chancay costs are not side by side");
+  expect((await page.locator("table.evidence tr.conflict").count()) >= 3, "conflicting values are not highlighted");
+  expect((await page.locator("table.evidence a[href^='http']").count()) >= 1, "no source links");
+  expect((await page.locator("ol.timeline li").count()) >= 1, "no events on the timeline");
+  expect((await page.locator(".mini-map svg.map circle.marker").count()) === 1, "no location map");
+});
+
+await check("xss", async () => {
+  await go(`#/project/${encodeURIComponent(xssId)}`);
+  await page.waitForSelector("#project-name", T);
+  const title = await page.locator("#project-name").innerText();
+  expect(title.startsWith("<script>alert(1)</script>"), `the title did not render as text: ${JSON.stringify(title)}`);
+  expect((await page.locator("main script").count()) === 0, "a script element was injected");
+  await go("#/projects?q=script");
+  await page.waitForSelector("table.projects tbody tr", T);
+  expect((await page.locator("table.projects").innerText()).includes("<script>alert(1)</script>"), "the listing does not show the title as text");
+});
+
+await check("country", async () => {
+  await go("#/country/ECU");
+  await page.waitForSelector("main h1", T);
+  expect((await page.locator("main h1").innerText()) === "Ecuador", "no Ecuador page");
+  expect((await page.locator("main table.data tbody tr").count()) >= 1, "no projects listed");
+});
+
+await check("organization", async () => {
+  await go("#/org/china-eximbank");
+  await page.waitForSelector("main h1", T);
+  expect((await page.locator("main h1").innerText()) === "Export-Import Bank of China", "no Eximbank page");
+  expect((await page.locator("main table.data tbody tr").count()) >= 3, "no Eximbank projects");
+});
+
+await check("search", async () => {
+  await go("#/");
+  await page.fill("header input[name=q]", "Coca Codo");
+  await page.press("header input[name=q]", "Enter");
+  await page.waitForSelector("text=Coca Codo Sinclair", T);
+});
+
+await browser.close();
+const all = [...failures, ...problems];
+if (all.length) {
+  console.error(`\n${all.length} problem(s):\n- ${all.join("\n- ")}`);
+  process.exit(1);
+}
+console.log("all dashboard checks passed");
