@@ -346,4 +346,8 @@ pub struct ServeArgs {
     /// File holding the admin token that enables POST /api/import
     #[arg(long = "admin-token-file", value_name = "FILE")]
     pub admin_token_file: Option<PathBuf>,
+    /// Compute every API response afresh (by default responses are kept until the
+    /// database file changes)
+    #[arg(long = "no-cache")]
+    pub no_cache: bool,
 }

@@ -351,6 +351,7 @@ fn serve(db: &Path, a: crate::cli::ServeArgs) -> Result<()> {
         db: db.to_path_buf(),
         read_only: a.read_only,
         admin_token,
+        cache: !a.no_cache,
     };
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     rt.block_on(ruta_server::serve(cfg))?;

@@ -7,6 +7,7 @@
 //! /api/import`) exist only when an admin token is configured.
 
 mod api;
+mod cache;
 mod error;
 mod params;
 mod pool;
@@ -31,6 +32,8 @@ pub struct Config {
     pub read_only: bool,
     /// Bearer token that enables `POST /api/import`.
     pub admin_token: Option<String>,
+    /// Keep API responses until the database changes (on by default).
+    pub cache: bool,
 }
 
 /// Why the server could not start.
@@ -56,6 +59,7 @@ pub struct AppState {
     pub pool: Pool,
     pub db: PathBuf,
     pub admin_token: Option<String>,
+    cache: Option<Arc<cache::Cache>>,
 }
 
 /// Opens the database for serving: creates it and loads the registry on first use
@@ -86,14 +90,19 @@ pub fn state(cfg: &Config) -> Result<Arc<AppState>, ServeError> {
         pool: Pool::open(&cfg.db, size)?,
         db: cfg.db.clone(),
         admin_token: cfg.admin_token.clone(),
+        cache: cfg.cache.then(|| Arc::new(cache::Cache::new(&cfg.db))),
     }))
 }
 
 /// The whole application: API, OpenAPI document and dashboard.
 pub fn router(state: Arc<AppState>) -> Router {
     let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+    let cache = state.cache.clone();
     Router::new()
-        .merge(api::routes(state.clone()))
+        .merge(
+            api::routes(state.clone())
+                .layer(axum::middleware::from_fn_with_state(cache, cache::layer)),
+        )
         .merge(web::routes())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

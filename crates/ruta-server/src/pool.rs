@@ -23,8 +23,19 @@ impl Pool {
         })
     }
 
-    /// Runs `f` with a free connection (waiting for one when all are busy).
+    /// Runs `f` with a free connection (waiting for one when all are busy). On a
+    /// multi-threaded runtime the worker thread is marked as blocking meanwhile, so a slow
+    /// query does not hold up other requests.
     pub fn with<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        match tokio::runtime::Handle::try_current() {
+            Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| self.with_now(f))
+            }
+            _ => self.with_now(f),
+        }
+    }
+
+    fn with_now<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
         let n = self.conns.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
         for i in 0..n {

@@ -24,6 +24,7 @@ fn fixture() -> &'static Fixture {
             db,
             read_only: true,
             admin_token: None,
+            cache: true,
         };
         let app = ruta_server::router(ruta_server::state(&cfg).expect("state"));
         Fixture { _dir: dir, app }
@@ -660,10 +661,24 @@ async fn import_needs_the_admin_token() {
         db,
         read_only: false,
         admin_token: Some(token.into()),
+        cache: true,
     };
     let app = ruta_server::router(ruta_server::state(&cfg).expect("state"));
     let csv = b"Date,Country,CountryCode,Region,Location,EnergySource,EnergySubSector,Borrower,Lender,Amount ($m),Description,BRI Membership\n2015,Ecuador,ECU,Latin America,Quito,Hydropower,Power Generation,Government,Ex-Im Bank,250,Test hydro plant,1\n".to_vec();
     let uri = "/api/import?kind=bu-cgef&name=cgef.csv";
+    // Asked before the import, so the answer is cached: the import must empty the cache.
+    let before = call(
+        &app,
+        Method::GET,
+        "/api/projects?q=test%20hydro",
+        None,
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_slice::<Value>(&before.2).unwrap()["total"],
+        0
+    );
     let (s, _, _) = call(&app, Method::POST, uri, None, csv.clone()).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let (s, _, _) = call(
@@ -725,6 +740,7 @@ fn read_only_and_admin_token_exclude_each_other() {
         db: dir.path().join("x.db"),
         read_only: true,
         admin_token: Some("x".repeat(20)),
+        cache: true,
     };
     assert!(ruta_server::state(&cfg).is_err());
     let cfg = ruta_server::Config {

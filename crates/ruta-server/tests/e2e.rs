@@ -54,6 +54,7 @@ fn dashboard_in_headless_chromium() {
         db,
         read_only: true,
         admin_token: None,
+        cache: true,
     };
     let state = ruta_server::state(&cfg).expect("state");
     let rt = tokio::runtime::Runtime::new().expect("runtime");

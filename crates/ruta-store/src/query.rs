@@ -159,7 +159,8 @@ impl Sort {
 
     fn sql(self, has_q: bool) -> &'static str {
         match self {
-            Sort::AmountDesc => "p.amount_usd IS NULL, p.amount_usd DESC, p.id",
+            // NULLs sort last in descending order: no `IS NULL` term, so an index serves it.
+            Sort::AmountDesc => "p.amount_usd DESC, p.id",
             Sort::AmountAsc => "p.amount_usd IS NULL, p.amount_usd ASC, p.id",
             Sort::YearDesc => {
                 "p.year IS NULL, p.year DESC, p.amount_usd IS NULL, p.amount_usd DESC, p.id"
@@ -174,7 +175,7 @@ impl Sort {
             Sort::Relevance if has_q => {
                 "(SELECT bm25(projects_fts, 10.0, 5.0, 1.0) FROM projects_fts WHERE projects_fts MATCH ?q AND rowid = p.rowid), p.id"
             }
-            Sort::Relevance => "p.amount_usd IS NULL, p.amount_usd DESC, p.id",
+            Sort::Relevance => "p.amount_usd DESC, p.id",
         }
     }
 }

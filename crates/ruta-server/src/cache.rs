@@ -1,0 +1,131 @@
+//! A response cache for `GET /api/*`. The API only reads, so the same URL gives the same
+//! answer until the database file changes; the cache is keyed by URL and stamped with
+//! the database's state (size and modification time of the file and its WAL), checked
+//! on every request, so an import by this server or by another process empties it.
+//! Bounded: past 64 MiB of bodies it starts over.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+const MAX_BYTES: usize = 64 << 20;
+const MAX_BODY: usize = 8 << 20;
+
+type Stamp = [(u64, Option<SystemTime>); 2];
+
+struct Entry {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+pub struct Cache {
+    db: PathBuf,
+    wal: PathBuf,
+    inner: RwLock<Inner>,
+}
+
+struct Inner {
+    stamp: Option<Stamp>,
+    bytes: usize,
+    entries: HashMap<String, Arc<Entry>>,
+}
+
+fn file_stamp(p: &Path) -> (u64, Option<SystemTime>) {
+    match std::fs::metadata(p) {
+        Ok(m) => (m.len(), m.modified().ok()),
+        Err(_) => (0, None),
+    }
+}
+
+impl Cache {
+    pub fn new(db: &Path) -> Cache {
+        let mut wal = db.as_os_str().to_owned();
+        wal.push("-wal");
+        Cache {
+            db: db.to_path_buf(),
+            wal: PathBuf::from(wal),
+            inner: RwLock::new(Inner {
+                stamp: None,
+                bytes: 0,
+                entries: HashMap::new(),
+            }),
+        }
+    }
+
+    fn stamp(&self) -> Stamp {
+        [file_stamp(&self.db), file_stamp(&self.wal)]
+    }
+
+    fn get(&self, key: &str, stamp: &Stamp) -> Option<Arc<Entry>> {
+        let g = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        if g.stamp.as_ref() != Some(stamp) {
+            return None;
+        }
+        g.entries.get(key).cloned()
+    }
+
+    fn put(&self, key: String, stamp: Stamp, e: Entry) {
+        let mut g = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        if g.stamp != Some(stamp) || g.bytes + e.body.len() > MAX_BYTES {
+            g.entries.clear();
+            g.bytes = 0;
+            g.stamp = Some(stamp);
+        }
+        g.bytes += e.body.len();
+        g.entries.insert(key, Arc::new(e));
+    }
+}
+
+fn respond(e: &Entry, hit: bool) -> Response {
+    let mut r = Response::new(Body::from(e.body.clone()));
+    *r.headers_mut() = e.headers.clone();
+    r.headers_mut().insert(
+        "x-ruta-cache",
+        HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+    );
+    r
+}
+
+/// The middleware.
+pub async fn layer(State(cache): State<Option<Arc<Cache>>>, req: Request, next: Next) -> Response {
+    let Some(cache) = cache else {
+        return next.run(req).await;
+    };
+    if req.method() != axum::http::Method::GET || !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let key = req.uri().to_string();
+    let stamp = cache.stamp();
+    if let Some(e) = cache.get(&key, &stamp) {
+        return respond(&e, true);
+    }
+    let resp = next.run(req).await;
+    if resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        // Too large to keep: the handler's work is lost, so say so rather than guess.
+        Err(_) => {
+            return crate::ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "response too large to buffer",
+            )
+            .into_response();
+        }
+    };
+    let mut headers = parts.headers;
+    headers.remove(header::CONTENT_LENGTH);
+    let e = Entry { headers, body };
+    let r = respond(&e, false);
+    cache.put(key, stamp, e);
+    r
+}
