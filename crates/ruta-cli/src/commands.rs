@@ -64,28 +64,6 @@ fn init(db: &Path) -> Result<()> {
     Ok(())
 }
 
-const SUMMARY_CSV: &[&str] = &[
-    "id",
-    "name",
-    "country",
-    "sector_group",
-    "sector_subgroup",
-    "status",
-    "flow_kind",
-    "amount_usd",
-    "amount_usd_nominal",
-    "amount",
-    "currency",
-    "year",
-    "sources",
-    "dataset",
-    "record_id",
-    "include_in_aggregates",
-    "lat",
-    "lon",
-    "precision",
-];
-
 fn projects(db: &Path, a: ProjectsArgs) -> Result<()> {
     let store = open_for_reading(db)?;
     let limit = if a.limit == 0 { u32::MAX } else { a.limit };
@@ -94,7 +72,7 @@ fn projects(db: &Path, a: ProjectsArgs) -> Result<()> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     match a.format {
         Format::Json => output::json(&mut out, &rows)?,
-        Format::Csv => output::csv_rows(&mut out, &rows, SUMMARY_CSV)?,
+        Format::Csv => output::csv_rows(&mut out, &rows, query::SUMMARY_FIELDS)?,
         Format::Table => {
             let mut t = Table::new(&[
                 "id",

@@ -115,61 +115,41 @@ pub fn find(text: &str, lang: Lang, taken: &[(usize, usize)]) -> Vec<DateMention
     let free = |s: usize, e: usize, out: &[DateMention]| {
         !taken.iter().any(|&(a, b)| s < b && a < e) && !out.iter().any(|d| s < d.end && d.start < e)
     };
-    for c in p.full_en.captures_iter(text) {
-        let m = c.get(0).expect("m");
-        if let (Some(mo), Ok(d)) = (month_number(&c[1]), c[2].parse::<u32>())
-            && let Some(v) = date(&c[3], mo, Some(d))
-            && free(m.start(), m.end(), &out)
-        {
-            out.push(DateMention {
-                start: m.start(),
-                end: m.end(),
-                value: v,
-            });
-        }
-    }
-    for c in p.full_day_first.captures_iter(text) {
-        let m = c.get(0).expect("m");
-        if let (Some(mo), Ok(d)) = (month_number(&c[2]), c[1].parse::<u32>())
-            && let Some(v) = date(&c[3], mo, Some(d))
-            && free(m.start(), m.end(), &out)
-        {
-            out.push(DateMention {
-                start: m.start(),
-                end: m.end(),
-                value: v,
-            });
-        }
-    }
-    for c in p.iso.captures_iter(text) {
-        let m = c.get(0).expect("m");
-        if let (Ok(mo), Ok(d)) = (c[2].parse::<u32>(), c[3].parse::<u32>())
-            && let Some(v) = date(&c[1], mo, Some(d))
-            && free(m.start(), m.end(), &out)
-        {
-            out.push(DateMention {
-                start: m.start(),
-                end: m.end(),
-                value: v,
-            });
-        }
-    }
-    for c in p.slash.captures_iter(text) {
-        let m = c.get(0).expect("m");
-        let (a, b): (u32, u32) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
-        let (mo, d) = match lang {
-            Lang::En if a <= 12 => (a, b),
-            _ if b <= 12 => (b, a),
-            _ => (a, b),
-        };
-        if let Some(v) = date(&c[3], mo, Some(d))
-            && free(m.start(), m.end(), &out)
-        {
-            out.push(DateMention {
-                start: m.start(),
-                end: m.end(),
-                value: v,
-            });
+    // Full dates: each pattern with how to read (year, month, day) from its groups.
+    type Read = fn(&regex::Captures<'_>, Lang) -> Option<(String, u32, u32)>;
+    let full: [(&regex::Regex, Read); 4] = [
+        (&p.full_en, |c, _| {
+            Some((c[3].to_string(), month_number(&c[1])?, c[2].parse().ok()?))
+        }),
+        (&p.full_day_first, |c, _| {
+            Some((c[3].to_string(), month_number(&c[2])?, c[1].parse().ok()?))
+        }),
+        (&p.iso, |c, _| {
+            Some((c[1].to_string(), c[2].parse().ok()?, c[3].parse().ok()?))
+        }),
+        (&p.slash, |c, lang| {
+            let (a, b): (u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?);
+            let (mo, d) = match lang {
+                Lang::En if a <= 12 => (a, b),
+                _ if b <= 12 => (b, a),
+                _ => (a, b),
+            };
+            Some((c[3].to_string(), mo, d))
+        }),
+    ];
+    for (re, read) in full {
+        for c in re.captures_iter(text) {
+            let m = c.get(0).expect("m");
+            if let Some((y, mo, d)) = read(&c, lang)
+                && let Some(v) = date(&y, mo, Some(d))
+                && free(m.start(), m.end(), &out)
+            {
+                out.push(DateMention {
+                    start: m.start(),
+                    end: m.end(),
+                    value: v,
+                });
+            }
         }
     }
     for c in p.month_year.captures_iter(text) {

@@ -339,76 +339,47 @@ fn qualifier_of(text: &str, start: usize, end: usize) -> Option<String> {
         }
     }
     let w = best?.1.to_lowercase();
-    let q = if w.starts_with("loan")
-        || w.starts_with("lent")
-        || w.starts_with("lend")
-        || w.starts_with("borrow")
-        || w.starts_with("credit")
-        || w.starts_with("crédit")
-        || w.starts_with("prést")
-        || w.starts_with("prest")
-        || w.starts_with("financ")
-        || w.starts_with("empr")
-    {
-        "loan"
-    } else if w.starts_with("paid")
-        || w.starts_with("pay")
-        || w.starts_with("pag")
-        || w.starts_with("bought")
-        || w.starts_with("buy")
-        || w.starts_with("acqui")
-        || w.starts_with("purchas")
-        || w.starts_with("takeover")
-        || w.starts_with("compr")
-        || w.starts_with("adqui")
-        || w.starts_with("aquisi")
-    {
-        "acquisition"
-    } else if w.starts_with("fine") || w.starts_with("multa") {
-        "fine"
-    } else if w.starts_with("invest")
-        || w.starts_with("invert")
-        || w.starts_with("invers")
-        || w.starts_with("invirt")
-        || w.starts_with("aporte")
-    {
-        "investment"
-    } else if w.starts_with("cost")
-        || w.starts_with("cust")
-        || w.starts_with("valu")
-        || w.starts_with("worth")
-        || w.starts_with("valor")
-        || w.starts_with("orç")
-        || w.starts_with("presup")
-        || w.starts_with("budget")
-        || w.starts_with("pric")
-        || w.starts_with("prec")
-        || w.starts_with("preç")
-    {
-        "cost"
-    } else if w.starts_with("contra") || w.starts_with("adjud") {
-        "contract"
-    } else if w.starts_with("debt")
-        || w.starts_with("deud")
-        || w.starts_with("dívid")
-        || w.starts_with("owe")
-    {
-        "debt"
-    } else if w.starts_with("compens") || w.starts_with("indem") || w.starts_with("inden") {
-        "compensation"
-    } else if w.starts_with("grant")
-        || w.starts_with("donat")
-        || w.starts_with("donac")
-        || w.starts_with("doaç")
-        || w.starts_with("don")
-        || w.starts_with("doou")
-    {
-        "grant"
-    } else {
-        "trade"
-    };
+    let q = QUALIFIERS
+        .iter()
+        .find(|(_, prefixes)| prefixes.iter().any(|p| w.starts_with(p)))
+        .map_or("trade", |(q, _)| q);
     Some(q.to_string())
 }
+
+/// What a money figure is, from the beginning of the nearest telling word (first match
+/// wins; words of trade are the rest).
+const QUALIFIERS: &[(&str, &[&str])] = &[
+    (
+        "loan",
+        &[
+            "loan", "lent", "lend", "borrow", "credit", "crédit", "prést", "prest", "financ",
+            "empr",
+        ],
+    ),
+    (
+        "acquisition",
+        &[
+            "paid", "pay", "pag", "bought", "buy", "acqui", "purchas", "takeover", "compr",
+            "adqui", "aquisi",
+        ],
+    ),
+    ("fine", &["fine", "multa"]),
+    (
+        "investment",
+        &["invest", "invert", "invers", "invirt", "aporte"],
+    ),
+    (
+        "cost",
+        &[
+            "cost", "cust", "valu", "worth", "valor", "orç", "presup", "budget", "pric", "prec",
+            "preç",
+        ],
+    ),
+    ("contract", &["contra", "adjud"]),
+    ("debt", &["debt", "deud", "dívid", "owe"]),
+    ("compensation", &["compens", "indem", "inden"]),
+    ("grant", &["grant", "donat", "donac", "doaç", "don", "doou"]),
+];
 
 fn boundary_before(text: &str, at: usize) -> bool {
     text[..at]

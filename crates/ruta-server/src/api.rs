@@ -156,28 +156,6 @@ async fn project(
         .ok_or_else(|| ApiError::not_found(format!("no project '{id}'")))
 }
 
-const CSV_COLUMNS: &[&str] = &[
-    "id",
-    "name",
-    "country",
-    "sector_group",
-    "sector_subgroup",
-    "status",
-    "flow_kind",
-    "amount_usd",
-    "amount_usd_nominal",
-    "amount",
-    "currency",
-    "year",
-    "sources",
-    "include_in_aggregates",
-    "lat",
-    "lon",
-    "precision",
-    "dataset",
-    "record_id",
-];
-
 fn export_rows(st: &AppState, p: &Params) -> Result<Vec<ProjectSummary>, ApiError> {
     let f = p.filter()?;
     let sort = p.sort()?;
@@ -197,31 +175,14 @@ async fn projects_csv(State(st): St, RawQuery(raw): RawQuery) -> Result<Response
     let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 160));
     let bad =
         |e: csv::Error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string());
-    w.write_record(CSV_COLUMNS).map_err(bad)?;
+    w.write_record(query::SUMMARY_FIELDS).map_err(bad)?;
     for r in &rows {
-        let opt = |v: Option<String>| v.unwrap_or_default();
-        let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-        w.write_record([
-            r.id.clone(),
-            r.name.clone(),
-            opt(r.country.clone()),
-            r.sector_group.clone(),
-            opt(r.sector_subgroup.clone()),
-            opt(r.status.clone()),
-            r.flow_kind.clone(),
-            num(r.amount_usd),
-            num(r.amount_usd_nominal),
-            num(r.amount),
-            opt(r.currency.clone()),
-            r.year.map(|y| y.to_string()).unwrap_or_default(),
-            r.sources.to_string(),
-            r.include_in_aggregates.to_string(),
-            num(r.lat),
-            num(r.lon),
-            r.precision.map(|x| x.to_string()).unwrap_or_default(),
-            opt(r.dataset.clone()),
-            opt(r.record_id.clone()),
-        ])
+        let v = serde_json::to_value(r).unwrap_or_default();
+        w.write_record(query::SUMMARY_FIELDS.iter().map(|f| match v.get(*f) {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        }))
         .map_err(bad)?;
     }
     let body = w

@@ -180,6 +180,29 @@ impl Sort {
     }
 }
 
+/// The fields of a listing row, in the order exports (CSV) give them.
+pub const SUMMARY_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "country",
+    "sector_group",
+    "sector_subgroup",
+    "status",
+    "flow_kind",
+    "amount_usd",
+    "amount_usd_nominal",
+    "amount",
+    "currency",
+    "year",
+    "sources",
+    "dataset",
+    "record_id",
+    "include_in_aggregates",
+    "lat",
+    "lon",
+    "precision",
+];
+
 /// One row of a project listing.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
