@@ -598,51 +598,38 @@ pub fn find(text: &str, lang: Lang, peso: Option<&str>) -> Vec<Figure> {
             continue;
         }
         // Quantity.
-        if let Some(c) = p.unit.captures(&text[end..]) {
-            let u = c.get(1).expect("unit");
+        if let Some((unit, len)) = quantity_unit(p, ahead(text, end)) {
             out.push(Figure {
                 start,
-                end: end + u.end(),
+                end: end + len,
                 value,
-                kind: FigureKind::Quantity {
-                    unit: unit_name(u.as_str()),
-                },
+                kind: FigureKind::Quantity { unit },
             });
-            consumed_to = end + u.end();
-        } else if let Some(c) = p.counted.captures(&text[end..]) {
-            let adjective = c.get(1).map_or("", |m| m.as_str());
-            if !matches!(
-                adjective,
-                "of" | "de"
-                    | "del"
-                    | "do"
-                    | "da"
-                    | "the"
-                    | "and"
-                    | "por"
-                    | "per"
-                    | "para"
-                    | "for"
-                    | "más"
-                    | "mais"
-                    | "more"
-                    | "than"
-                    | "que"
-            ) {
-                let u = c.get(2).expect("unit");
-                out.push(Figure {
-                    start,
-                    end: end + u.end(),
-                    value,
-                    kind: FigureKind::Quantity {
-                        unit: unit_name(u.as_str()),
-                    },
-                });
-                consumed_to = end + u.end();
-            }
+            consumed_to = end + len;
         }
     }
     out
+}
+
+/// The unit after a number and how many bytes of `rest` it takes: a unit right after it
+/// ("1,500 MW", "17 000 fisuras"), or a countable noun after one adjective ("12 remote
+/// villages").
+fn quantity_unit(p: &Patterns, rest: &str) -> Option<(String, usize)> {
+    if let Some(c) = p.unit.captures(rest) {
+        let u = c.get(1)?;
+        return Some((unit_name(u.as_str()), u.end()));
+    }
+    let c = p.counted.captures(rest)?;
+    let adjective = c.get(1).map_or("", |m| m.as_str());
+    const NOT_ADJECTIVES: &[&str] = &[
+        "of", "de", "del", "do", "da", "the", "and", "por", "per", "para", "for", "más", "mais",
+        "more", "than", "que",
+    ];
+    if NOT_ADJECTIVES.contains(&adjective) {
+        return None;
+    }
+    let u = c.get(2)?;
+    Some((unit_name(u.as_str()), u.end()))
 }
 
 /// Whether `rest` (what follows a number) may start with a scale word: after a space or

@@ -9,7 +9,7 @@ use crate::{Problem, parse};
 use ruta_core::model::{ClaimValue, Location, OrgRef, Party, Project, Record, Source};
 use ruta_core::sector::{ClassifyInput, classify};
 use ruta_core::text::slug;
-use ruta_core::{FlowKind, Money, OrgKind, Role};
+use ruta_core::{FlowKind, OrgKind, Role};
 use serde_json::json;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -192,16 +192,8 @@ impl CgefColumns {
         );
         src.note = Some(format!("imported from {file_name}"));
         let key = rec.add_source(src);
-        rec.claims.push(ruta_core::Claim {
-            field: "amount".into(),
-            value: ClaimValue::Money(Money::derive(millions * 1e6, "USD", Some(year))),
-            source: key.clone(),
-            locator: Some(c.locator(self.amount)),
-            span: None,
-            quote: Some(c.get(self.amount).to_string()),
-            confidence: 1.0,
-            qualifier: Some("loan".into()),
-        });
+        rec.claims
+            .push(c.usd_millions_claim(self.amount, millions, year, &key, "loan"));
         rec.claim(
             "year",
             ClaimValue::Number { value: year as f64 },

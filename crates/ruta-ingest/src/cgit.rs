@@ -21,7 +21,7 @@ use crate::{Problem, parse};
 use ruta_core::model::{ClaimValue, OrgRef, Party, Project, Record, Source};
 use ruta_core::sector::{ClassifyInput, classify};
 use ruta_core::text::slug;
-use ruta_core::{FlowKind, Money, Role};
+use ruta_core::{FlowKind, Role};
 use ruta_store::Writer;
 use serde_json::json;
 use std::cell::RefCell;
@@ -328,20 +328,13 @@ impl CgitColumns {
         );
         src.note = Some(format!("imported from {file_name}"));
         let key = rec.add_source(src);
-        rec.claims.push(ruta_core::Claim {
-            field: "amount".into(),
-            value: ClaimValue::Money(Money::derive(millions * 1e6, "USD", Some(year))),
-            source: key.clone(),
-            locator: Some(c.locator(self.amount)),
-            span: None,
-            quote: Some(c.get(self.amount).to_string()),
-            confidence: 1.0,
-            qualifier: Some(if flow == FlowKind::ConstructionContract {
-                "contract value".into()
-            } else {
-                "investment".into()
-            }),
-        });
+        let qualifier = if flow == FlowKind::ConstructionContract {
+            "contract value"
+        } else {
+            "investment"
+        };
+        rec.claims
+            .push(c.usd_millions_claim(self.amount, millions, year, &key, qualifier));
         rec.claim(
             "year",
             ClaimValue::Number { value: year as f64 },

@@ -132,6 +132,32 @@ impl<'a> Cells<'a> {
             None => format!("line {}", self.row.line),
         }
     }
+
+    /// The amount claim of a table that states US dollars in millions (AEI, BU): the
+    /// cell's text is the quote, its line and column the locator.
+    pub fn usd_millions_claim(
+        &self,
+        col: Option<usize>,
+        millions: f64,
+        year: i32,
+        source: &str,
+        qualifier: &str,
+    ) -> ruta_core::Claim {
+        ruta_core::Claim {
+            field: "amount".into(),
+            value: ruta_core::ClaimValue::Money(ruta_core::money::Money::derive(
+                millions * 1e6,
+                "USD",
+                Some(year),
+            )),
+            source: source.to_string(),
+            locator: Some(self.locator(col)),
+            span: None,
+            quote: Some(self.get(col).to_string()),
+            confidence: 1.0,
+            qualifier: Some(qualifier.into()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Idempotent writes of core records, inside one transaction.
 
 use crate::{Result, StoreError, now};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 use ruta_core::model::{Claim, ClaimValue, Event, Location, OrgRef, Record, Source};
 use ruta_core::resolve::{self, Candidate};
 use ruta_core::{SourceKind, orgs};
@@ -30,6 +30,41 @@ pub struct Writer<'c> {
     fts_sources: Vec<i64>,
     fts_claims: Vec<i64>,
     fts_orgs: Vec<String>,
+}
+
+/// The parameters both project inserts bind first (?1–?18: the descriptive columns, then
+/// `now` for created/updated), followed by `extra`.
+fn project_params<'a>(
+    p: &'a ruta_core::model::Project,
+    now: &'a String,
+    extra: &[&'a dyn rusqlite::ToSql],
+) -> Vec<Box<dyn rusqlite::ToSql + 'a>> {
+    let mut v: Vec<Box<dyn rusqlite::ToSql + 'a>> = vec![
+        Box::new(&p.id),
+        Box::new(&p.name),
+        Box::new(&p.description),
+        Box::new(&p.country),
+        Box::new(&p.sector_code),
+        Box::new(&p.sector_name),
+        Box::new(p.sector_group.as_str()),
+        Box::new(&p.sector_subgroup),
+        Box::new(&p.sector_rule),
+        Box::new(p.flow_kind.as_str()),
+        Box::new(&p.parent_id),
+        Box::new(&p.package_id),
+        Box::new(p.umbrella),
+        Box::new(p.include_in_aggregates),
+        Box::new(&p.dataset),
+        Box::new(&p.record_id),
+        Box::new(json(&p.attributes)),
+        Box::new(now),
+    ];
+    v.extend(
+        extra
+            .iter()
+            .map(|x| Box::new(*x) as Box<dyn rusqlite::ToSql + 'a>),
+    );
+    v
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -375,50 +410,32 @@ impl<'c> Writer<'c> {
                        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37,
                        ?38, ?39, ?40, ?41, ?42)",
                 )?
-                .execute(params![
-                    p.id,
-                    p.name,
-                    p.description,
-                    p.country,
-                    p.sector_code,
-                    p.sector_name,
-                    p.sector_group.as_str(),
-                    p.sector_subgroup,
-                    p.sector_rule,
-                    p.flow_kind.as_str(),
-                    p.parent_id,
-                    p.package_id,
-                    p.umbrella,
-                    p.include_in_aggregates,
-                    p.dataset,
-                    p.record_id,
-                    json(&p.attributes),
-                    self.now,
-                    shown.status,
-                    shown.amount,
-                    shown.currency,
-                    shown.amount_year,
-                    shown.usd_nominal,
-                    shown.usd,
-                    shown.year,
-                    shown.commitment_date,
-                    shown.planned_start_date,
-                    shown.actual_start_date,
-                    shown.planned_completion_date,
-                    shown.actual_completion_date,
-                    shown.interest_rate,
-                    shown.maturity_years,
-                    shown.grace_period_years,
-                    shown.management_fee,
-                    shown.commitment_fee,
-                    shown.collateral,
-                    shown.first_repayment_date,
-                    shown.last_repayment_date,
-                    shown.lat,
-                    shown.lon,
-                    shown.precision,
-                    shown.source_count
-                ])?;
+                .execute(params_from_iter(project_params(p, &self.now, &[
+                    &shown.status,
+                    &shown.amount,
+                    &shown.currency,
+                    &shown.amount_year,
+                    &shown.usd_nominal,
+                    &shown.usd,
+                    &shown.year,
+                    &shown.commitment_date,
+                    &shown.planned_start_date,
+                    &shown.actual_start_date,
+                    &shown.planned_completion_date,
+                    &shown.actual_completion_date,
+                    &shown.interest_rate,
+                    &shown.maturity_years,
+                    &shown.grace_period_years,
+                    &shown.management_fee,
+                    &shown.commitment_fee,
+                    &shown.collateral,
+                    &shown.first_repayment_date,
+                    &shown.last_repayment_date,
+                    &shown.lat,
+                    &shown.lon,
+                    &shown.precision,
+                    &shown.source_count,
+                ])))?;
         } else {
             self.upsert_project(p)?;
         }
@@ -517,26 +534,7 @@ impl<'c> Writer<'c> {
                    dataset = COALESCE(excluded.dataset, dataset), record_id = COALESCE(excluded.record_id, record_id),
                    attributes = json_patch(attributes, excluded.attributes), updated_at = excluded.updated_at",
             )?
-            .execute(params![
-                p.id,
-                p.name,
-                p.description,
-                p.country,
-                p.sector_code,
-                p.sector_name,
-                p.sector_group.as_str(),
-                p.sector_subgroup,
-                p.sector_rule,
-                p.flow_kind.as_str(),
-                p.parent_id,
-                p.package_id,
-                p.umbrella,
-                p.include_in_aggregates,
-                p.dataset,
-                p.record_id,
-                json(&p.attributes),
-                self.now
-            ])?;
+            .execute(params_from_iter(project_params(p, &self.now, &[])))?;
         Ok(())
     }
 
