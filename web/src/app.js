@@ -69,7 +69,7 @@
   }
 
   const AGG_NOTE =
-    "Constant 2021 US dollars. Counts projects that count in totals: AidData's Recommended For Aggregates (umbrella agreements and records that would double count excluded), and curated records only when no dataset record describes the same project.";
+    "Constant 2021 US dollars (ruta's one method: nominal dollars at the year's exchange rate, US GDP deflator). Sums flows, each once: duplicates across datasets and releases, contracts paid for by counted loans, refinancings, umbrella agreements, pledges and AidData's Recommended For Aggregates = No are left out, each with its reason.";
 
   function table(headers, rows, opts) {
     const o = opts || {};
@@ -141,20 +141,20 @@
         h("div", { class: "chart-wrap", id: "chart-by-year" }, Charts.stackedBars(byYear)),
         caption(AGG_NOTE + " New frontier: digital and telecoms, renewable energy, electric vehicles and batteries, critical minerals such as lithium.")
       ),
-      section("New-frontier share of each year's amount", h("div", { class: "chart-wrap" }, Charts.shareLine(share)), caption("Share of each year's total (constant 2021 USD, projects that count in totals) in new-frontier sectors.")),
+      section("New-frontier share of each year's amount", h("div", { class: "chart-wrap" }, Charts.shareLine(share)), caption("Share of each year's total (constant 2021 USD, counted flows) in new-frontier sectors.")),
       h(
         "div",
         { class: "grid2" },
-        section("By flow kind", Charts.bars(byKind.map((r) => ({ label: label(r.label), value: r.amount_usd, title: `${label(r.label)}: ${usd(r.amount_usd)}, ${r.count} projects` }))), caption(AGG_NOTE)),
+        section("By flow kind", Charts.bars(byKind.map((r) => ({ label: label(r.label), value: r.amount_usd, title: `${label(r.label)}: ${usd(r.amount_usd)}, ${r.count} flows` }))), caption(AGG_NOTE)),
         section(
           "By lender",
           Charts.bars(byLender.slice(0, 12).map((r) => ({ label: r.label, value: r.amount_usd, href: `#/org/${enc(r.key)}` }))),
-          caption("Loans only; a loan with several lenders is split evenly among them. " + AGG_NOTE)
+          caption("Counted loans only; a loan with several Chinese lenders is split evenly among them; loans whose lender no source states are shown as such. " + AGG_NOTE)
         )
       ),
       section(
         "Top countries",
-        Charts.bars(top.map((x) => ({ label: x.name, value: x.amount_usd, href: `#/country/${x.iso3}`, title: `${x.name}: ${usd(x.amount_usd)}, ${x.aggregate_projects} projects` })), { width: 900 }),
+        Charts.bars(top.map((x) => ({ label: x.name, value: x.amount_usd, href: `#/country/${x.iso3}`, title: `${x.name}: ${usd(x.amount_usd)}, ${x.counted_flows} counted flows` })), { width: 900 }),
         caption(AGG_NOTE)
       ),
       caption(`US dollar conversions: ${meta.conversion}.`)
@@ -372,15 +372,14 @@
     const fields = [
       ["Country", p.country ? h("a", { href: `#/country/${p.country}` }, countryName(p.country)) : "—"],
       ["Sector", `${label(p.sector_group)}${p.sector_subgroup ? " / " + p.sector_subgroup : ""}${p.sector_name ? " (CRS " + (p.sector_code || "") + " " + p.sector_name + ")" : ""}`],
-      ["Flow kind", label(p.flow_kind)],
+      ["Main flow kind", label(p.flow_kind)],
       ["Status", label(p.status || "—")],
-      ["Amount shown", p.amount !== null ? `${p.currency} ${Number(p.amount).toLocaleString()}${p.amount_year ? " (" + p.amount_year + ")" : ""} = ${usd(p.amount_usd)} constant 2021 USD` : "—"],
+      ["Project value", p.value ? `${p.value.currency} ${Number(p.value.amount).toLocaleString()}${p.value.year ? " (" + p.value.year + ")" : ""} = ${usd(p.value.amount_usd)} constant 2021 USD${p.value.claim.qualifier ? " — " + p.value.claim.qualifier : ""}` : "— (no source states it)"],
+      ["Counted flows", `${usd(p.counted_usd)} constant 2021 USD (${p.flows.filter((f) => f.counted).length} of ${p.flows.length} flows count in totals)`],
       ["Year", p.year === null ? "—" : String(p.year)],
-      ["Counts in totals", p.counts_in_totals ? "yes" : "no"],
-      ["Dataset", p.dataset ? `${p.dataset} record ${p.record_id}` : "ruta registry"],
     ];
+    if (p.redirected_from) fields.push(["Asked for", `${p.redirected_from}, a record of this project`]);
     for (const [k, v] of Object.entries(p.dates || {})) if (v) fields.push([k.replace(/_/g, " "), String(v)]);
-    for (const [k, v] of Object.entries(p.loan_terms || {})) if (v !== null && v !== undefined) fields.push([k.replace(/_/g, " "), String(v)]);
     const conflicts = p.claims.filter((c) => c.conflict);
     const loc = p.locations.find((l) => l.lat !== null && l.lon !== null);
     const features = loc ? await atlas() : null;
@@ -392,6 +391,25 @@
       p.description ? h("p", { class: "lede" }, p.description) : null,
       h("div", { class: "grid2" }, section("Fields", h("dl", { class: "fields" }, fields.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]))), loc ? section("Location", h("div", { class: "mini-map" }, drawMap(features, { box: [loc.lon - 12, loc.lat - 9, loc.lon + 12, loc.lat + 9], width: 440, height: 330, markers: [Object.assign({ id: p.id, name: p.name, amount_usd: p.amount_usd }, loc)], highlight: p.country, choropleth: false })), caption(`${loc.place || loc.admin1 || ""} (precision ${loc.precision || "?"})`)) : null),
       section(
+        "Flows",
+        p.flows.length
+          ? table(
+              ["Flow", "Kind", "Year", "Amount", "Constant 2021 USD", "Counted", "Evidence"],
+              p.flows.map((f) => [
+                h("span", { class: "mono" }, f.id),
+                label(f.kind) + (f.kind_inferred ? " (inferred)" : ""),
+                f.year === null ? "—" : String(f.year),
+                f.amount ? `${f.amount.currency} ${Number(f.amount.value).toLocaleString()}` : "—",
+                usd(f.amount_usd),
+                f.counted ? "yes" : h("span", { class: "muted", title: f.not_counted_reason }, "no: " + f.not_counted_reason.replace(/_/g, " ")),
+                f.records.map((r) => (r.dataset === "registry" ? "ruta registry" : `${r.dataset} ${r.version || ""}${r.file ? ", " + r.file : ""}${r.sheet ? " [" + r.sheet + "]" : ""}${r.line ? " line " + r.line : ""}`)).join("; "),
+              ]),
+              { numeric: [2, 4] }
+            )
+          : h("p", { class: "muted" }, "No flow recorded: nothing of this project counts in totals."),
+        caption("Every flow is counted once: a duplicate of another record, an older release, a contract paid for by a counted loan, a refinancing, an umbrella agreement with recorded parts, a pledge or a cancelled commitment says why it does not count.")
+      ),
+      section(
         "Evidence",
         conflicts.length ? h("p", { class: "warning" }, `Sources disagree on ${[...new Set(conflicts.map((c) => c.field))].join(", ")}: every value is shown with its source.`) : null,
         evidenceTable(p.claims),
@@ -399,8 +417,8 @@
       ),
       section("Parties", p.parties.length ? table(["Organization", "Role", "Share"], p.parties.map((x) => [h("a", { href: `#/org/${enc(x.org_id)}` }, x.name), label(x.role), x.share === null ? "—" : `${x.share}%`])) : h("p", { class: "muted" }, "None recorded.")),
       section("Events", timeline(p.events)),
-      p.parent || p.children.length || p.same_as.length
-        ? section("Related records", h("ul", {}, p.parent ? h("li", {}, "Part of ", projectLink(p.parent.id, p.parent.name)) : null, p.children.map((c) => h("li", {}, "Includes ", projectLink(c.id, c.name))), p.same_as.map((c) => h("li", {}, "Same project as ", projectLink(c.id, c.name)))))
+      p.parent || p.children.length || p.records.length > 1
+        ? section("Related records", h("ul", {}, p.parent ? h("li", {}, "Part of ", projectLink(p.parent.id, p.parent.name)) : null, p.children.map((c) => h("li", {}, "Includes ", projectLink(c.id, c.name))), p.records.filter((r) => r.id !== p.id).map((r) => h("li", {}, "Record ", h("span", { class: "mono" }, r.id), ` (${r.dataset || "ruta registry"}): ${r.name}`))))
         : null,
       p.references.length ? section("Cited sources", h("ul", {}, p.references.map((s) => h("li", {}, sourceCell(s))))) : null
     );
@@ -414,7 +432,7 @@
       "div",
       { class: "country" },
       h("h1", {}, c.name),
-      h("p", { class: "lede" }, `${c.projects} projects, of which ${c.aggregate_projects} count in totals: ${usd(c.amount_usd)}.${c.capital ? " Capital: " + c.capital + "." : ""}`),
+      h("p", { class: "lede" }, `${c.projects} projects; ${c.counted_flows} flows count in totals: ${usd(c.amount_usd)}.${c.capital ? " Capital: " + c.capital + "." : ""}`),
       h(
         "div",
         { class: "grid2" },

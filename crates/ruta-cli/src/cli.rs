@@ -36,9 +36,11 @@ pub enum Command {
     Init,
     /// List projects, with filters
     Projects(ProjectsArgs),
-    /// Show one project: every field, every claim with its source, every event
+    /// Show one project: its value, its flows, every claim with its source, every event
     Project(ProjectArgs),
-    /// Totals of flows (constant 2021 USD) that honour include-in-aggregates
+    /// List flows (loans, grants, investments, contracts): counted or not, and why
+    Flows(FlowsArgs),
+    /// Totals of counted flows (constant 2021 USD): every dollar once
     Stats(StatsArgs),
     /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef
     Import(ImportArgs),
@@ -98,7 +100,7 @@ pub struct FilterArgs {
     /// pledge, commitment, implementation, completion, suspended, cancelled
     #[arg(long, value_name = "S", value_parser = parse_status)]
     pub status: Option<Status>,
-    /// loan, grant, fdi, m_and_a, construction_contract, other
+    /// loan, grant, equity, m_and_a, construction_contract, debt_relief, unknown
     #[arg(long = "flow-kind", value_name = "K", value_parser = parse_flow)]
     pub flow_kind: Option<FlowKind>,
     /// Full-text search over names, aliases, descriptions and parties
@@ -131,6 +133,8 @@ impl FilterArgs {
             year_to: self.year_to,
             bbox: None,
             dataset: self.dataset.clone(),
+            project: None,
+            counted: None,
         }
     }
 }
@@ -149,7 +153,8 @@ pub struct ProjectsArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Order: -amount (default), amount, -year, year, name, country, relevance
-    #[arg(long, value_name = "ORDER", value_parser = parse_sort, default_value = "-amount")]
+    #[arg(long, value_name = "ORDER", value_parser = parse_sort, default_value = "-amount",
+          allow_hyphen_values = true)]
     pub sort: ruta_store::query::Sort,
     /// Maximum rows (0 = all)
     #[arg(long, value_name = "N", default_value_t = 100)]
@@ -169,8 +174,48 @@ pub struct ProjectArgs {
     pub format: DetailFormat,
 }
 
-fn parse_by(s: &str) -> Result<ruta_store::query::StatsBy, String> {
-    ruta_store::query::StatsBy::parse(s).ok_or_else(|| {
+fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Ok(true),
+        "false" | "no" | "0" => Ok(false),
+        _ => Err(format!("'{s}' is not true or false")),
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct FlowsArgs {
+    /// Only the flows of this project (any of its record ids)
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+    /// loan, grant, equity, m_and_a, construction_contract, debt_relief, unknown
+    #[arg(long, value_name = "K", value_parser = parse_flow)]
+    pub kind: Option<FlowKind>,
+    /// true: only the flows totals count; false: only those they leave out
+    #[arg(long, value_name = "BOOL", value_parser = parse_bool)]
+    pub counted: Option<bool>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Maximum rows (0 = all)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub limit: u32,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+impl FlowsArgs {
+    pub fn filter(&self) -> ruta_store::query::Filter {
+        let mut f = self.filter.filter();
+        f.project = self.project.clone();
+        f.counted = self.counted;
+        if self.kind.is_some() {
+            f.flow_kind = self.kind;
+        }
+        f
+    }
+}
+
+fn parse_by(s: &str) -> Result<ruta_store::flows::StatsBy, String> {
+    ruta_store::flows::StatsBy::parse(s).ok_or_else(|| {
         format!(
             "unknown dimension '{s}'; accepted values: year, country, sector-group, flow-kind, lender"
         )
@@ -181,7 +226,7 @@ fn parse_by(s: &str) -> Result<ruta_store::query::StatsBy, String> {
 pub struct StatsArgs {
     /// Group by year, country, sector-group, flow-kind or lender
     #[arg(long, value_name = "DIM", value_parser = parse_by, default_value = "year")]
-    pub by: ruta_store::query::StatsBy,
+    pub by: ruta_store::flows::StatsBy,
     #[command(flatten)]
     pub filter: FilterArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]

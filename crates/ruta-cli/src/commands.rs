@@ -1,8 +1,11 @@
 //! One function per subcommand; each opens the store, calls a library, renders.
 
-use crate::cli::{Cli, Command, DetailFormat, Format, ProjectArgs, ProjectsArgs, StatsArgs};
+use crate::cli::{
+    Cli, Command, DetailFormat, FlowsArgs, Format, ProjectArgs, ProjectsArgs, StatsArgs,
+};
 use crate::output::{self, Table, opt, truncate, usd};
 use anyhow::{Context, Result, bail};
+use ruta_store::flows::{self as flowq, FlowInfo, StatsBy};
 use ruta_store::{Access, Store, query};
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -12,6 +15,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init => init(&cli.db),
         Command::Projects(a) => projects(&cli.db, a),
         Command::Project(a) => project(&cli.db, a),
+        Command::Flows(a) => flows(&cli.db, a),
         Command::Stats(a) => stats(&cli.db, a),
         Command::Import(a) => crate::import::run(&cli.db, a),
         Command::Extract(a) => crate::news::extract(a),
@@ -50,7 +54,7 @@ fn init(db: &Path) -> Result<()> {
     let sum = ruta_ingest::registry::load(&mut store)?;
     let counts = query::counts(store.conn())?;
     eprintln!(
-        "ruta: {} is ready (schema v{}); registry {}: {} new, {} updated, {} unchanged; {} projects, {} claims, {} sources",
+        "ruta: {} is ready (schema v{}); registry {}: {} new, {} updated, {} unchanged; {} projects, {} flows, {} claims, {} sources",
         db.display(),
         ruta_store::schema::SCHEMA_VERSION,
         sum.version,
@@ -58,6 +62,7 @@ fn init(db: &Path) -> Result<()> {
         sum.updated,
         sum.unchanged,
         counts["projects"],
+        counts["flows"],
         counts["claims"],
         counts["sources"]
     );
@@ -159,30 +164,68 @@ fn render_project(out: &mut impl Write, p: &query::ProjectDetail) -> std::io::Re
             format!("{} {}", opt(&p.sector_code), opt(&p.sector_name)),
         )?;
     }
-    field(out, "flow kind", s.flow_kind.clone())?;
+    if let Some(from) = &p.redirected_from {
+        field(
+            out,
+            "asked for",
+            format!("{from} (a record of this project)"),
+        )?;
+    }
+    field(out, "main flow kind", s.flow_kind.clone())?;
     field(out, "status", opt(&s.status))?;
     field(out, "year", opt(&s.year))?;
-    let amount = match (&s.amount, &s.currency) {
-        (Some(a), Some(c)) => format!(
-            "{c} {} ({} constant 2021 USD)",
-            ruta_core::fmt::thousands(*a),
-            usd(s.amount_usd)
+    let value = match &p.value {
+        Some(v) => format!(
+            "{} {} ({} constant 2021 USD){}",
+            v.currency,
+            ruta_core::fmt::thousands(v.amount),
+            usd(v.amount_usd),
+            v.claim
+                .qualifier
+                .as_ref()
+                .map(|q| format!(", {q}"))
+                .unwrap_or_default()
         ),
-        _ => "-".into(),
+        None => "- (no source states the project's value)".into(),
     };
-    field(out, "amount (displayed)", amount)?;
-    field(out, "counts in totals", p.counts_in_totals.to_string())?;
-    if let Some(d) = &s.dataset {
-        field(out, "dataset record", format!("{d} #{}", opt(&s.record_id)))?;
-    }
+    field(out, "value", value)?;
+    field(
+        out,
+        "counted flows",
+        format!(
+            "{} ({} of {} flows count in totals)",
+            usd(s.counted_usd),
+            p.flows.iter().filter(|f| f.counted).count(),
+            p.flows.len()
+        ),
+    )?;
     if let Some(obj) = p.dates.as_object() {
         for (k, v) in obj.iter().filter(|(_, v)| !v.is_null()) {
             field(out, k, v.as_str().unwrap_or_default().to_string())?;
         }
     }
-    if let Some(obj) = p.loan_terms.as_object() {
-        for (k, v) in obj.iter().filter(|(_, v)| !v.is_null()) {
-            field(out, k, v.to_string().trim_matches('"').to_string())?;
+    if !p.flows.is_empty() {
+        writeln!(
+            out,
+            "\nFlows (+ counted in totals; - not counted, with why)"
+        )?;
+        for f in &p.flows {
+            render_flow_line(out, f)?;
+        }
+    }
+    if p.records.len() > 1 {
+        writeln!(out, "\nRecords of this project")?;
+        for r in &p.records {
+            writeln!(
+                out,
+                "  {}  {}{}",
+                r.id,
+                truncate(&r.name, 70),
+                r.dataset
+                    .as_ref()
+                    .map(|d| format!("  [{d}]"))
+                    .unwrap_or_else(|| "  [registry]".into())
+            )?;
         }
     }
     if !p.parties.is_empty() {
@@ -256,18 +299,113 @@ fn render_project(out: &mut impl Write, p: &query::ProjectDetail) -> std::io::Re
             }
         }
     }
-    if !p.same_as.is_empty() {
-        writeln!(out, "\nSame project in other records")?;
-        for r in &p.same_as {
-            writeln!(out, "  {}  {}", r.id, r.name)?;
+    Ok(())
+}
+
+/// One flow on one line (and its reason on the next when it does not count).
+fn render_flow_line(out: &mut impl Write, f: &FlowInfo) -> std::io::Result<()> {
+    let amount = match &f.amount {
+        Some(a) => format!("{} {}", a.currency, ruta_core::fmt::thousands(a.value)),
+        None => "-".into(),
+    };
+    writeln!(
+        out,
+        "  {} {:<22} {:<5} {:<24} {:>10}  {}",
+        if f.counted { "+" } else { "-" },
+        f.kind,
+        opt(&f.year),
+        truncate(&amount, 24),
+        usd(f.amount_usd),
+        f.id
+    )?;
+    if let Some(r) = &f.not_counted_reason {
+        writeln!(out, "      not counted: {r}")?;
+    }
+    Ok(())
+}
+
+fn flows(db: &Path, a: FlowsArgs) -> Result<()> {
+    let store = open_for_reading(db)?;
+    let limit = if a.limit == 0 { u32::MAX } else { a.limit };
+    let (rows, total) = flowq::list_flows(store.conn(), &a.filter(), limit, 0)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        Format::Json => output::json(&mut out, &rows)?,
+        Format::Csv => {
+            let flat: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|f| {
+                    let mut v = serde_json::to_value(f).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        let (amount, currency) = match &f.amount {
+                            Some(a) => (serde_json::json!(a.value), serde_json::json!(a.currency)),
+                            None => (serde_json::Value::Null, serde_json::Value::Null),
+                        };
+                        o.insert("amount".into(), amount);
+                        o.insert("currency".into(), currency);
+                        o.insert(
+                            "dataset".into(),
+                            serde_json::json!(
+                                f.records
+                                    .iter()
+                                    .map(|r| match r {
+                                        flowq::FlowRecord::Dataset { dataset, .. } => {
+                                            dataset.clone()
+                                        }
+                                        flowq::FlowRecord::Registry { .. } => "registry".into(),
+                                    })
+                                    .next()
+                            ),
+                        );
+                    }
+                    v
+                })
+                .collect();
+            output::csv_rows(&mut out, &flat, flowq::FLOW_FIELDS)?
+        }
+        Format::Table => {
+            let mut t = Table::new(&[
+                "id",
+                "kind",
+                "country",
+                "year",
+                "amount_usd",
+                "counted",
+                "not counted because",
+            ])
+            .right_align(&[3, 4]);
+            let mut sum = 0.0;
+            for f in &rows {
+                if f.counted {
+                    sum += f.amount_usd.unwrap_or(0.0);
+                }
+                t.row(vec![
+                    truncate(&f.id, 48),
+                    f.kind.clone(),
+                    opt(&f.country),
+                    opt(&f.year),
+                    usd(f.amount_usd),
+                    if f.counted { "yes" } else { "no" }.into(),
+                    f.not_counted_reason.clone().unwrap_or_default(),
+                ]);
+            }
+            t.write(&mut out)?;
+            writeln!(
+                out,
+                "{} of {} flows; counted ones sum to {} (constant 2021 USD)",
+                rows.len(),
+                total,
+                usd(Some(sum))
+            )?;
         }
     }
+    out.flush()?;
     Ok(())
 }
 
 fn stats(db: &Path, a: StatsArgs) -> Result<()> {
     let store = open_for_reading(db)?;
-    let rows = query::stats(store.conn(), a.by, &a.filter.filter())?;
+    let rows = flowq::stats(store.conn(), a.by, &a.filter.filter())?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     match a.format {
         Format::Json => output::json(&mut out, &rows)?,
@@ -293,11 +431,11 @@ fn stats(db: &Path, a: StatsArgs) -> Result<()> {
             t.write(&mut out)?;
             writeln!(
                 out,
-                "total {} over {} projects; constant 2021 USD; projects recommended for aggregates only{}",
+                "total {} over {} counted flows; constant 2021 USD; every flow once (see `ruta flows --counted false`){}",
                 usd(Some(sum)),
                 n,
-                if a.by == query::StatsBy::Lender {
-                    "; multi-lender loans split evenly"
+                if a.by == StatsBy::Lender {
+                    "; loans only, split evenly among their Chinese lenders"
                 } else {
                     ""
                 }

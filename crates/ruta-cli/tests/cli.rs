@@ -186,7 +186,15 @@ fn filters_and_chancay_claims() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|r| r["flow_kind"] == "loan" && r["status"] == "completion")
+            .all(|r| r["status"] == "completion")
+    );
+    assert!(
+        loans
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "ecu-coca-codo-sinclair"),
+        "a project with a loan among its flows"
     );
     let d = ok_json(ruta(
         &db,
@@ -196,11 +204,7 @@ fn filters_and_chancay_claims() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| {
-            c["field"] == "amount"
-                && c["value"]["currency"] == "USD"
-                && c["value"]["amount"].as_f64().unwrap() >= 1e9
-        })
+        .filter(|c| c["field"] == "value" && c["value"]["currency"] == "USD")
         .map(|c| c["value"]["amount"].as_f64().unwrap())
         .collect();
     usd.sort_by(f64::total_cmp);
@@ -217,10 +221,23 @@ fn filters_and_chancay_claims() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["field"] == "amount")
+            .filter(|c| c["field"] == "value")
             .any(|c| c["conflict"] == true)
     );
     assert!(!d["events"].as_array().unwrap().is_empty());
+    // The value is one of the reported project costs; COSCO's 2019 stake and 2020
+    // investment are flows of their own.
+    let value = d["value"]["amount"].as_f64().unwrap();
+    assert!((1.3e9..=3.7e9).contains(&value), "{value}");
+    let flows = d["flows"].as_array().unwrap();
+    for (year, amount) in [(2019, 230e6), (2020, 780e6)] {
+        assert!(
+            flows
+                .iter()
+                .any(|f| f["year"] == year && f["amount"]["value"] == amount),
+            "{year}: {flows:#?}"
+        );
+    }
 }
 
 #[test]
@@ -240,32 +257,68 @@ fn csv_and_table_formats() {
     );
 }
 
+/// The sum of `amount_usd` over `ruta flows` rows.
+fn flows_sum(db: &Path, extra: &[&str]) -> (f64, usize) {
+    let mut args = vec!["flows", "--counted", "true", "--format", "json"];
+    args.extend_from_slice(extra);
+    let rows = ok_json(ruta(db, &args));
+    let rows = rows.as_array().unwrap();
+    (
+        rows.iter().filter_map(|r| r["amount_usd"].as_f64()).sum(),
+        rows.len(),
+    )
+}
+
+fn stats_sum(db: &Path, by: &str, extra: &[&str]) -> (f64, u64) {
+    let mut args = vec!["stats", "--by", by, "--format", "json"];
+    args.extend_from_slice(extra);
+    let rows = ok_json(ruta(db, &args));
+    let rows = rows.as_array().unwrap();
+    (
+        rows.iter().map(|r| r["amount_usd"].as_f64().unwrap()).sum(),
+        rows.iter().map(|r| r["count"].as_u64().unwrap()).sum(),
+    )
+}
+
 #[test]
-fn stats_honour_include_in_aggregates() {
+fn stats_equal_the_counted_flows() {
     let (_d, db) = tmp();
-    let all = ok_json(ruta(&db, &["projects", "--format", "json", "--limit", "0"]));
-    let expected: f64 = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["include_in_aggregates"] == true)
-        .filter_map(|r| r["amount_usd"].as_f64())
-        .sum();
-    let by_year = ok_json(ruta(&db, &["stats", "--by", "year", "--format", "json"]));
-    let got: f64 = by_year
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["amount_usd"].as_f64().unwrap())
-        .sum();
-    assert!((got - expected).abs() < 1.0, "{got} vs {expected}");
-    for by in ["country", "sector-group", "flow-kind", "lender"] {
-        let rows = ok_json(ruta(&db, &["stats", "--by", by, "--format", "json"]));
-        assert!(!rows.as_array().unwrap().is_empty(), "{by}");
-        for r in rows.as_array().unwrap() {
-            assert!(r.get("key").is_some() && r["amount_usd"].is_number() && r["count"].is_u64());
+    for filter in [
+        vec![],
+        vec!["--country", "ECU"],
+        vec!["--sector-group", "new_frontier"],
+        vec!["--year-from", "2010", "--year-to", "2015"],
+    ] {
+        let (flows, n) = flows_sum(&db, &filter);
+        for by in ["year", "country", "sector-group", "flow-kind"] {
+            let (total, count) = stats_sum(&db, by, &filter);
+            assert!(
+                (total - flows).abs() < 1.0,
+                "{by} {filter:?}: {total} vs {flows}"
+            );
+            assert_eq!(count as usize, n, "{by} {filter:?}");
         }
     }
+    // Lenders add up to the loans (each loan split among its lenders, or unattributed).
+    let (loans, _) = flows_sum(&db, &["--kind", "loan"]);
+    let (lenders, _) = stats_sum(&db, "lender", &[]);
+    assert!((loans - lenders).abs() < 1.0, "{lenders} vs {loans}");
+    // Every flow left out says why.
+    let out = ok_json(ruta(
+        &db,
+        &["flows", "--counted", "false", "--format", "json"],
+    ));
+    for f in out.as_array().unwrap() {
+        assert!(f["not_counted_reason"].is_string(), "{f}");
+        assert_eq!(f["counted"], false);
+    }
+    let csv = ruta(&db, &["flows", "--format", "csv"]);
+    assert!(csv.status.success());
+    assert!(
+        String::from_utf8(csv.stdout)
+            .unwrap()
+            .starts_with("id,project_id,kind")
+    );
 }
 
 #[test]
@@ -511,11 +564,42 @@ fn import_the_shared_samples_and_query_them() {
             "0",
         ],
     ));
+    // BU's Coca Codo Sinclair loan is the registry project's loan: its id now resolves to
+    // the project that holds it.
     assert!(
         ecu.as_array()
             .unwrap()
             .iter()
-            .any(|p| p["id"] == "cgef-ecu-2010-coca-codo-sinclair-hpp")
+            .any(|p| p["id"] == "ecu-coca-codo-sinclair")
+    );
+    let p = ok_json(ruta(
+        &db,
+        &[
+            "project",
+            "cgef-ecu-2010-coca-codo-sinclair-hpp",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(p["id"], "ecu-coca-codo-sinclair");
+    assert_eq!(p["redirected_from"], "cgef-ecu-2010-coca-codo-sinclair-hpp");
+    let bu = p["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "cgef-ecu-2010-coca-codo-sinclair-hpp")
+        .unwrap();
+    assert_eq!(bu["counted"], true);
+    assert_eq!(
+        bu["records"][0],
+        serde_json::json!({
+            "dataset": "BU China's Global Energy Finance",
+            "version": "2020",
+            "file": "bu_cgef_2020.csv",
+            "sheet": null,
+            "line": 57,
+            "record_id": "ECU-2010-coca-codo-sinclair-hpp"
+        })
     );
     let lenders = ok_json(ruta(&db, &["stats", "--by", "lender", "--format", "json"]));
     assert!(

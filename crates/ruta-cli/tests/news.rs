@@ -338,8 +338,9 @@ fn ingesting_the_seed_articles_attaches_their_figures_once() {
     };
     let first = count(&db);
 
+    // "a $3.6 billion project": the project's value, as the article states it.
     let chancay = project(&db, "per-chancay-port");
-    let amounts = claims_from_text(&chancay, "amount");
+    let amounts = claims_from_text(&chancay, "value");
     let c = amounts
         .iter()
         .find(|c| c["value"]["amount"] == 3.6e9)
@@ -357,13 +358,13 @@ fn ingesting_the_seed_articles_attaches_their_figures_once() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["field"] == "amount" && c["value"]["amount"] == 3.6e9)
+        .filter(|c| c["field"] == "value" && c["value"]["amount"] == 3.6e9)
         .count();
     assert_eq!(n36, 1);
 
     let ccs = project(&db, "ecu-coca-codo-sinclair");
     assert!(
-        claims_from_text(&ccs, "amount")
+        claims_from_text(&ccs, "value")
             .iter()
             .any(|c| c["value"]["amount"] == 3.4e9),
         "{ccs}"
@@ -441,7 +442,7 @@ fn ingest_keeps_going_past_bad_files_and_reports() {
     assert_eq!(r["ingested"]["articles"], 1);
     assert_eq!(r["failed"].as_array().map(Vec::len), Some(1));
     let p = project(&db, "cri-route-32");
-    let c = claims_from_text(&p, "amount");
+    let c = claims_from_text(&p, "value");
     assert!(
         c.iter()
             .any(|c| c["value"]["amount"] == 465_593_387.06

@@ -1,7 +1,10 @@
 //! The records ruta keeps: projects and what is said about them.
 
 use crate::money::Money;
-use crate::vocab::{EventKind, FlowKind, OrgKind, Role, SectorGroup, SourceKind, Status};
+use crate::vocab::{
+    EventKind, FlowKind, OrgKind, RelationKind, RelationOrigin, Role, SectorGroup, SourceKind,
+    Status,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -13,8 +16,11 @@ pub struct Alias {
     pub lang: Option<String>,
 }
 
-/// One real-world project, loan, investment or contract: the descriptive part.
-/// Values that sources state (amount, status, dates, loan terms) are claims.
+/// What one record says of the project it belongs to: the descriptive part. A record is
+/// one dataset row, one registry entry (or one of its flows) or one article's
+/// statement; records about the same real-world project are joined into one project by
+/// relations (see `relation`). Values that sources state (amount, status, dates, loan
+/// terms) are claims.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Project {
     /// Stable id: `<dataset prefix>-<record id>` for dataset rows ("gcdf-38935"),
@@ -39,29 +45,17 @@ pub struct Project {
     /// Id of the sector rule that assigned the group.
     #[serde(default)]
     pub sector_rule: Option<String>,
-    pub flow_kind: FlowKind,
-    /// Umbrella or parent project (another project's id).
+    /// Umbrella or parent record (another record's id).
     #[serde(default)]
     pub parent_id: Option<String>,
     /// AidData "Parent ID": the linked package the record belongs to.
     #[serde(default)]
     pub package_id: Option<String>,
-    /// Umbrella agreement; None when the source does not say (stored as false).
-    #[serde(default)]
-    pub umbrella: Option<bool>,
-    /// AidData's "Recommended For Aggregates": false for umbrella agreements and
-    /// records whose amounts would double count. None when the source does not say
-    /// (stored as true, and never overrides what another layout of the record said).
-    #[serde(default)]
-    pub include_in_aggregates: Option<bool>,
     /// Dataset and record the project came from (kept so records can be merged later).
     #[serde(default)]
     pub dataset: Option<String>,
     #[serde(default)]
     pub record_id: Option<String>,
-    /// Dataset records describing the same real-world project ("gcdf3:38935").
-    #[serde(default)]
-    pub xrefs: Vec<String>,
     /// Dataset-specific attributes without a column of their own (intent, flow class …).
     #[serde(default)]
     pub attributes: BTreeMap<String, serde_json::Value>,
@@ -99,6 +93,11 @@ pub struct Location {
     /// Key of the source that located it.
     #[serde(default)]
     pub source: Option<String>,
+    /// AidData ADM files: the project's commitment value attributed to this unit by the
+    /// even split (constant 2021 USD as AidData publishes them). The sum over a file's
+    /// units is the record's amount in that release.
+    #[serde(default)]
+    pub commitment_value: Option<f64>,
 }
 
 /// How a record names an organization; the store resolves it to a canonical one.
@@ -145,18 +144,33 @@ pub struct Source {
     pub dataset_version: Option<String>,
     #[serde(default)]
     pub record_id: Option<String>,
-    /// Anything else worth knowing (AidData's resource type, a file path …).
+    /// Anything else worth knowing (AidData's resource type …).
     #[serde(default)]
     pub note: Option<String>,
+    /// For a dataset record read from a file: the file's base name.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// The workbook sheet the record is on (None for CSV and JSON files).
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// The 1-based line (CSV) or row (sheet) where the record starts.
+    #[serde(default)]
+    pub line: Option<u64>,
 }
 
 impl Source {
-    /// The natural key that makes a source unique: dataset + version + record id,
-    /// else the URL, else publisher + title + date.
+    /// The natural key that makes a source unique: dataset + version + record id (+ the
+    /// file it was read from, when known: the same record read from two files is two
+    /// dataset rows), else the URL, else publisher + title + date. The line is not part
+    /// of the key: a re-imported file whose rows moved is the same source.
     pub fn key(&self) -> String {
         if let (Some(d), Some(r)) = (&self.dataset, &self.record_id) {
             let v = self.dataset_version.as_deref().unwrap_or("");
-            return format!("dataset:{d}:{v}:{r}");
+            return match (&self.file, &self.sheet) {
+                (Some(f), Some(s)) => format!("dataset:{d}:{v}:{r}@{f}#{s}"),
+                (Some(f), None) => format!("dataset:{d}:{v}:{r}@{f}"),
+                _ => format!("dataset:{d}:{v}:{r}"),
+            };
         }
         if let Some(u) = &self.url {
             let u = u.trim();
@@ -190,7 +204,18 @@ impl Source {
             dataset_version: Some(version.to_string()),
             record_id: Some(record_id.to_string()),
             note: None,
+            file: None,
+            sheet: None,
+            line: None,
         }
+    }
+
+    /// The same source, located in a file (base name), sheet and line.
+    pub fn located(mut self, file: &std::path::Path, sheet: Option<&str>, line: u64) -> Source {
+        self.file = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        self.sheet = sheet.map(str::to_string);
+        self.line = (line > 0).then_some(line);
+        self
     }
 }
 
@@ -305,6 +330,60 @@ pub struct Event {
     pub sources: Vec<EventSource>,
 }
 
+/// The financial commitment a record states (a loan, a grant, an equity investment or
+/// acquisition, a construction contract). Its amount, year, status and terms are the
+/// record's claims; the flow's id is the record's id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowStmt {
+    pub kind: FlowKind,
+    /// How the kind is known: the dataset field and value ("Flow Type: Loan"), the
+    /// inference rule that read the title ("title rule loan-word: 'loan'"), the sheet,
+    /// or "registry".
+    pub kind_basis: String,
+    /// Whether the kind was inferred by ruta's rules rather than stated by the source.
+    #[serde(default)]
+    pub kind_inferred: bool,
+    /// AidData's "Recommended For Aggregates": false for umbrella agreements and records
+    /// whose amounts would double count. None when the source does not say (counts as
+    /// true, and never overrides what another layout of the record said).
+    #[serde(default)]
+    pub include_in_aggregates: Option<bool>,
+    /// An umbrella agreement (AidData's `Umbrella`); None when the source does not say.
+    #[serde(default)]
+    pub umbrella: Option<bool>,
+}
+
+impl FlowStmt {
+    /// A flow of a kind the source states.
+    pub fn stated(kind: FlowKind, basis: impl Into<String>) -> FlowStmt {
+        FlowStmt {
+            kind,
+            kind_basis: basis.into(),
+            kind_inferred: false,
+            include_in_aggregates: None,
+            umbrella: None,
+        }
+    }
+}
+
+/// A relation a record asserts between itself and another record (by id; the other
+/// record need not be stored yet).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationStmt {
+    pub kind: RelationKind,
+    /// The other record's id.
+    pub other: String,
+    /// True when this record is the relation's `from` end: it finances, refinances,
+    /// supersedes or is part of `other`. Ignored for symmetric kinds.
+    pub outgoing: bool,
+    pub origin: RelationOrigin,
+    /// The rule, dataset field or registry entry that asserts it.
+    pub rule: String,
+    /// Key of the source that states it, when one does.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
 /// Everything one importer row or registry entry says about one project: the unit the
 /// store writes in one go.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -314,6 +393,12 @@ pub struct Record {
     /// record again changes nothing.
     pub origin: String,
     pub project: Project,
+    /// The commitment the record states, if it states one.
+    #[serde(default)]
+    pub flow: Option<FlowStmt>,
+    /// Relations the record asserts to other records.
+    #[serde(default)]
+    pub relations: Vec<RelationStmt>,
     /// Definitions of every source the record refers to by key.
     pub sources: Vec<Source>,
     pub claims: Vec<Claim>,
@@ -329,6 +414,8 @@ impl Record {
         Record {
             origin: origin.to_string(),
             project,
+            flow: None,
+            relations: Vec::new(),
             sources: Vec::new(),
             claims: Vec::new(),
             parties: Vec::new(),
@@ -350,6 +437,33 @@ impl Record {
             self.sources.push(s);
         }
         key
+    }
+
+    /// Adds a relation from this record to `other`.
+    pub fn relate(
+        &mut self,
+        kind: RelationKind,
+        other: &str,
+        outgoing: bool,
+        origin: RelationOrigin,
+        rule: &str,
+    ) {
+        if other == self.project.id
+            || self
+                .relations
+                .iter()
+                .any(|r| r.kind == kind && r.other == other && r.outgoing == outgoing)
+        {
+            return;
+        }
+        self.relations.push(RelationStmt {
+            kind,
+            other: other.to_string(),
+            outgoing,
+            origin,
+            rule: rule.to_string(),
+            source: None,
+        });
     }
 
     /// Adds a claim with full confidence.
@@ -398,11 +512,23 @@ impl Record {
     }
 }
 
-/// Claim fields whose chosen value is cached on the project (and what they hold).
+/// Claim fields whose chosen value is cached on the flow or project (and what they hold).
 pub const FIELDS: &[(&str, &str)] = &[
     (
         "amount",
-        "money: loan principal, investment, grant or contract value",
+        "money: the flow's amount (loan principal, investment, grant or contract value)",
+    ),
+    (
+        "value",
+        "money: the project's value (total cost or investment size), whoever finances it",
+    ),
+    (
+        "amount_published_constant",
+        "money: the dataset's own constant-dollar figure, as published (never totalled)",
+    ),
+    (
+        "amount_mentioned",
+        "money: a figure an article states about the project that is neither its value nor a known flow",
     ),
     ("status", "status"),
     ("year", "number: commitment or deal year"),

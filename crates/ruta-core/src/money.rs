@@ -5,7 +5,18 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Name and version of ruta's own conversion tables, stamped on every derived figure.
+///
+/// ruta has **one** method for every US-dollar figure it derives and every total it
+/// adds: nominal US dollars come from the original currency at the annual average rate
+/// of the amount's year (`data/fx_annual.csv`, table `ruta-fx`); constant 2021 US
+/// dollars come from nominal ones with the US GDP implicit price deflator
+/// (`data/us_gdp_deflator.csv`). A dataset's own constant-dollar figures (AidData's) are
+/// kept as claims of their own and shown, never added to ruta's.
 pub const RUTA_CONVERSION: &str = "ruta-fx 2026.11 + us-gdp-deflator 2026.11 (2021=base)";
+
+/// The name of AidData GCDF 3.0's implied constant-dollar factors (see
+/// `data/aiddata_gcdf3_factors.csv`).
+pub const AIDDATA_FACTORS: &str = "aiddata-gcdf3-factors 2026.11";
 
 /// An amount of money as a source states it, with derived USD figures.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -51,9 +62,58 @@ impl Money {
     }
 }
 
+impl Money {
+    /// Money a dataset publishes only in constant US dollars of `base` (AidData's
+    /// GeoGCDF table and ADM files: constant 2021; GCDF 2.0: constant 2017; GCOF 1.0:
+    /// constant 2014), for a commitment of `year`.
+    ///
+    /// The nominal US dollars of `year` are recovered with AidData's own factors
+    /// ([`aiddata_factor`]: nominal = published × factor(base) / factor(year), the
+    /// rebasing assuming one deflator series across AidData's releases), and the
+    /// constant 2021 figure is then derived from nominal with ruta's deflator like every
+    /// other figure. `amount` is the recovered nominal value in USD; the published value
+    /// belongs in a claim of its own (field `amount_published_constant`). Returns None
+    /// when the year or base is outside AidData's factor table (2000–2021).
+    pub fn from_published_constant(published: f64, base: i32, year: i32) -> Option<Money> {
+        let nominal = published * aiddata_factor(base)? / aiddata_factor(year)?;
+        let real = nominal * to_2021_factor(year)?;
+        Some(Money {
+            amount: nominal,
+            currency: "USD".into(),
+            year: Some(year),
+            usd_nominal: Some(nominal),
+            usd_2021: Some(real),
+            conversion: Some(format!(
+                "nominal USD recovered from constant {base} USD with {AIDDATA_FACTORS}; {RUTA_CONVERSION}"
+            )),
+        })
+    }
+
+    /// The published constant-dollar figure itself, as a claim value: `published` US
+    /// dollars of `base` (no derived figures: ruta's totals never use it).
+    pub fn published_constant(published: f64, base: i32) -> Money {
+        Money {
+            amount: published,
+            currency: "USD".into(),
+            year: Some(base),
+            usd_nominal: None,
+            usd_2021: None,
+            conversion: None,
+        }
+    }
+}
+
+/// AidData GCDF 3.0's constant-2021 factor for commitments of `year` (constant 2021
+/// USD per nominal USD), as implied by AidData's published figures; None outside
+/// 2000–2021.
+pub fn aiddata_factor(year: i32) -> Option<f64> {
+    tables().aiddata.get(&year).copied()
+}
+
 struct Tables {
     fx: HashMap<(String, i32), f64>,
     deflator: HashMap<i32, f64>,
+    aiddata: HashMap<i32, f64>,
     currencies: HashMap<String, String>,
 }
 
@@ -87,6 +147,11 @@ fn tables() -> &'static Tables {
             let (y, v) = line.split_once(',').expect("deflator row");
             deflator.insert(y.parse().expect("year"), v.parse().expect("index"));
         }
+        let mut aiddata = HashMap::new();
+        for line in data_lines(include_str!("../data/aiddata_gcdf3_factors.csv")).skip(1) {
+            let (y, v) = line.split_once(',').expect("factor row");
+            aiddata.insert(y.parse().expect("year"), v.parse().expect("factor"));
+        }
         let mut currencies = HashMap::new();
         for line in data_lines(include_str!("../data/iso4217.csv")).skip(1) {
             let (code, name) = line.split_once(',').expect("currency row");
@@ -95,6 +160,7 @@ fn tables() -> &'static Tables {
         Tables {
             fx,
             deflator,
+            aiddata,
             currencies,
         }
     })
@@ -163,6 +229,20 @@ mod tests {
         assert_eq!(m.conversion.as_deref(), Some(RUTA_CONVERSION));
         let none = Money::derive(5.0, "BRL", None);
         assert!(none.usd_nominal.is_none() && none.conversion.is_none());
+    }
+
+    #[test]
+    fn published_constants_go_back_to_nominal_then_through_rutas_deflator() {
+        // AidData record 39720 (Baha Mar, 2010): US$2.45 bn nominal, published as
+        // 3,412,180,992.70 constant 2021 USD.
+        let m = Money::from_published_constant(3_412_180_992.70078, 2021, 2010).unwrap();
+        assert!((m.amount - 2.45e9).abs() < 1e5, "{}", m.amount);
+        let ruta = Money::derive(2.45e9, "USD", Some(2010));
+        assert!((m.usd_2021.unwrap() / ruta.usd_2021.unwrap() - 1.0).abs() < 1e-5);
+        // GCDF 2.0's constant 2017 dollars (record 55426: US$5.988 bn, 2014).
+        let m = Money::from_published_constant(5_770_942_168.9529, 2017, 2014).unwrap();
+        assert!((m.amount / 5.988e9 - 1.0).abs() < 0.005, "{}", m.amount);
+        assert!(Money::from_published_constant(1.0, 2021, 1999).is_none());
     }
 
     #[test]

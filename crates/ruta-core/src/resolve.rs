@@ -2,10 +2,13 @@
 //!
 //! For every field, among the project's claims for that field (quantities count per
 //! unit: "quantity:MW" and "quantity:km" are different fields):
-//! 1. a claim from a dataset record is *superseded* when the same record later asserted
-//!    another value for the same field (a re-import of a corrected row): only the newest
-//!    claim of each (field, dataset record) pair competes. Articles and documents may
-//!    state several figures for one field; none of them supersedes another;
+//! 1. a claim from a dataset record is *superseded* when the same dataset record (same
+//!    dataset and record id) asserted another value for the same field in a newer
+//!    release (GCDF 3.0 over GCDF 2.0, AEI 2025 over AEI 2020; versions compare
+//!    naturally, `2.0` < `3.0` < `10.0`), or later in the same release (a re-import of a
+//!    corrected row): only the newest claim of each (field, dataset record) competes.
+//!    Articles and documents may state several figures for one field; none of them
+//!    supersedes another;
 //! 2. the claim from the highest-ranked kind of source wins: dataset record, then
 //!    official document, report, news article, other;
 //! 3. then the higher confidence;
@@ -30,6 +33,43 @@ pub struct Candidate<'a> {
     pub source_kind: SourceKind,
     pub source_date: Option<&'a str>,
     pub confidence: f64,
+    /// For dataset records: the dataset, its version and the record id.
+    pub dataset: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub record: Option<&'a str>,
+}
+
+/// Compares release labels naturally: runs of digits as numbers ("2.0" < "3.0" <
+/// "10.0", "2020-02" < "2025H1"), other characters as text; a missing version is oldest.
+pub fn version_cmp(a: Option<&str>, b: Option<&str>) -> Ordering {
+    fn parts(s: &str) -> Vec<(u64, String)> {
+        let mut out = Vec::new();
+        let mut chars = s.chars().peekable();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_digit() {
+                let mut n = String::new();
+                while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    n.push(d);
+                    chars.next();
+                }
+                out.push((n.parse().unwrap_or(u64::MAX), String::new()));
+            } else {
+                let mut t = String::new();
+                while let Some(&d) = chars.peek().filter(|d| !d.is_ascii_digit()) {
+                    t.push(d.to_ascii_lowercase());
+                    chars.next();
+                }
+                out.push((0, t));
+            }
+        }
+        out
+    }
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => parts(x).cmp(&parts(y)),
+    }
 }
 
 fn better(a: &Candidate<'_>, b: &Candidate<'_>) -> Ordering {
@@ -59,22 +99,37 @@ pub fn field_key(field: &str, value: &ClaimValue) -> String {
     }
 }
 
-/// Ids of claims superseded by a newer claim of the same dataset record for the same field.
+/// The dataset record a claim comes from: (dataset, record id), or the source key for
+/// dataset sources without a record id.
+fn record_key<'a>(c: &Candidate<'a>) -> (&'a str, &'a str) {
+    match (c.dataset, c.record) {
+        (Some(d), Some(r)) => (d, r),
+        _ => ("", c.source_key),
+    }
+}
+
+/// Ids of claims superseded by a newer claim of the same dataset record for the same
+/// field (a newer release, or a later import of the same release).
 pub fn superseded(cands: &[Candidate<'_>]) -> Vec<i64> {
-    let mut newest: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    let mut newest: BTreeMap<(String, (&str, &str)), &Candidate<'_>> = BTreeMap::new();
+    let newer = |a: &Candidate<'_>, b: &Candidate<'_>| {
+        version_cmp(a.version, b.version).then(a.id.cmp(&b.id)) == Ordering::Greater
+    };
     for c in cands
         .iter()
         .filter(|c| c.source_kind == SourceKind::DatasetRecord)
     {
         let e = newest
-            .entry((field_key(c.field, c.value), c.source_key))
-            .or_insert(c.id);
-        *e = (*e).max(c.id);
+            .entry((field_key(c.field, c.value), record_key(c)))
+            .or_insert(c);
+        if newer(c, e) {
+            *e = c;
+        }
     }
     cands
         .iter()
         .filter(|c| c.source_kind == SourceKind::DatasetRecord)
-        .filter(|c| newest[&(field_key(c.field, c.value), c.source_key)] != c.id)
+        .filter(|c| newest[&(field_key(c.field, c.value), record_key(c))].id != c.id)
         .map(|c| c.id)
         .collect()
 }
@@ -141,6 +196,100 @@ pub fn conflicting(cands: &[Candidate<'_>]) -> Vec<i64> {
     out
 }
 
+/// The values a record (or a project) displays, chosen by the rule from its claims.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shown {
+    pub status: Option<crate::vocab::Status>,
+    /// The flow's amount (field `amount`) and the claim that states it.
+    pub amount: Option<(crate::money::Money, i64)>,
+    /// The project's value (field `value`) and the claim that states it.
+    pub value: Option<(crate::money::Money, i64)>,
+    /// Commitment or deal year: the `year` claim, else the commitment date's year, else
+    /// the amount's year.
+    pub year: Option<i64>,
+    /// Dates by field name (`commitment_date`, `planned_start_date` …), ISO text.
+    pub dates: BTreeMap<&'static str, String>,
+    /// Loan terms: `interest_rate`, `management_fee`, `commitment_fee` (percent),
+    /// `maturity_years`, `grace_period_years` (years).
+    pub terms: BTreeMap<&'static str, f64>,
+    pub collateral: Option<String>,
+}
+
+/// Date fields a record or project may display.
+pub const DATE_FIELDS: &[&str] = &[
+    "commitment_date",
+    "planned_start_date",
+    "actual_start_date",
+    "planned_completion_date",
+    "actual_completion_date",
+    "first_repayment_date",
+    "last_repayment_date",
+];
+
+/// Loan-term fields held as numbers.
+pub const TERM_FIELDS: &[&str] = &[
+    "interest_rate",
+    "maturity_years",
+    "grace_period_years",
+    "management_fee",
+    "commitment_fee",
+];
+
+/// Applies the display rule to a set of claims (one record's, or every record's of a
+/// project) and returns what it shows.
+pub fn shown(cands: &[Candidate<'_>]) -> Shown {
+    let best = choose(cands);
+    let mut out = Shown::default();
+    if let Some(c) = best.get("status")
+        && let ClaimValue::Status { value } = c.value
+    {
+        out.status = Some(*value);
+    }
+    for (field, slot) in [("amount", &mut out.amount), ("value", &mut out.value)] {
+        if let Some(c) = best.get(field)
+            && let ClaimValue::Money(m) = c.value
+        {
+            *slot = Some((m.clone(), c.id));
+        }
+    }
+    for f in DATE_FIELDS {
+        if let Some(c) = best.get(*f)
+            && let ClaimValue::Date { value } | ClaimValue::Text { value } = c.value
+        {
+            out.dates.insert(f, value.clone());
+        }
+    }
+    for f in TERM_FIELDS {
+        if let Some(c) = best.get(*f)
+            && let ClaimValue::Number { value } | ClaimValue::Percent { value } = c.value
+        {
+            out.terms.insert(f, *value);
+        }
+    }
+    if let Some(c) = best.get("collateral")
+        && let ClaimValue::Text { value } = c.value
+    {
+        out.collateral = Some(value.clone());
+    }
+    let year_claim = best.get("year").and_then(|c| match c.value {
+        ClaimValue::Number { value } => Some(*value as i64),
+        _ => None,
+    });
+    out.year = year_claim
+        .or_else(|| {
+            out.dates
+                .get("commitment_date")
+                .and_then(|d| d.get(..4)?.parse().ok())
+        })
+        .or_else(|| {
+            out.amount
+                .as_ref()
+                .or(out.value.as_ref())
+                .and_then(|(m, _)| m.year.map(i64::from))
+        });
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +311,9 @@ mod tests {
                 source_kind: SourceKind::NewsArticle,
                 source_date: Some("2024-11-13"),
                 confidence: 0.9,
+                dataset: None,
+                version: None,
+                record: None,
             },
             Candidate {
                 id: 2,
@@ -171,6 +323,9 @@ mod tests {
                 source_kind: SourceKind::NewsArticle,
                 source_date: Some("2023-08-22"),
                 confidence: 0.9,
+                dataset: None,
+                version: None,
+                record: None,
             },
             Candidate {
                 id: 3,
@@ -180,6 +335,9 @@ mod tests {
                 source_kind: SourceKind::DatasetRecord,
                 source_date: None,
                 confidence: 1.0,
+                dataset: None,
+                version: None,
+                record: None,
             },
             Candidate {
                 id: 4,
@@ -189,6 +347,9 @@ mod tests {
                 source_kind: SourceKind::DatasetRecord,
                 source_date: None,
                 confidence: 1.0,
+                dataset: None,
+                version: None,
+                record: None,
             },
         ];
         let best = choose(&cands);
@@ -210,6 +371,9 @@ mod tests {
                 source_kind: SourceKind::NewsArticle,
                 source_date: Some("2024-11-13"),
                 confidence: 0.9,
+                dataset: None,
+                version: None,
+                record: None,
             },
             Candidate {
                 id: 8,
@@ -219,9 +383,36 @@ mod tests {
                 source_kind: SourceKind::NewsArticle,
                 source_date: Some("2024-06-01"),
                 confidence: 0.9,
+                dataset: None,
+                version: None,
+                record: None,
             },
         ];
         assert_eq!(choose(&cands)["amount"].id, 7);
         assert!(!disagree(&money(100.0), &money(100.5)));
+    }
+
+    #[test]
+    fn a_newer_release_of_the_same_record_supersedes() {
+        let (old, new) = (money(5.77e9), money(3.31e9));
+        let cand = |id, value, version| Candidate {
+            id,
+            field: "amount",
+            value,
+            source_key: if version == "2.0" { "a" } else { "b" },
+            source_kind: SourceKind::DatasetRecord,
+            source_date: None,
+            confidence: 1.0,
+            dataset: Some("AidData GCDF"),
+            version: Some(version),
+            record: Some("55426"),
+        };
+        // The 3.0 claim was recorded first, the legacy 2.0 one later: 3.0 still wins.
+        let cands = vec![cand(1, &new, "3.0"), cand(2, &old, "2.0")];
+        assert_eq!(choose(&cands)["amount"].id, 1);
+        assert_eq!(superseded(&cands), vec![2]);
+        assert_eq!(version_cmp(Some("2020-02"), Some("2025H1")), Ordering::Less);
+        assert_eq!(version_cmp(Some("10.0"), Some("3.0")), Ordering::Greater);
+        assert_eq!(version_cmp(None, Some("1.0")), Ordering::Less);
     }
 }

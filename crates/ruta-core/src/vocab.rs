@@ -102,16 +102,32 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// What kind of money moves.
+    /// What kind of commitment a flow is.
     FlowKind, "flow kind" {
-        Loan => "loan" | "credit",
-        Grant => "grant" | "donation" | "aid",
-        /// Foreign direct investment or an equity stake (greenfield).
-        Fdi => "fdi" | "equity" | "investment" | "greenfield",
-        /// Mergers and acquisitions (brownfield investment).
+        /// A loan, credit line, buyer's or supplier's credit, or finance lease
+        /// (lenders → borrower).
+        Loan => "loan" | "credit" | "lease",
+        /// A grant, donation, in-kind gift, scholarship or technical assistance.
+        Grant => "grant" | "donation" | "aid" | "in_kind",
+        /// An equity investment: greenfield foreign direct investment, a new company, a
+        /// concession's capital (investor → target).
+        Equity => "equity" | "fdi" | "investment" | "greenfield",
+        /// A merger or acquisition: buying all or part of an existing company or asset.
         MAndA => "m_and_a" | "m&a" | "ma" | "mna" | "acquisition",
+        /// A construction, engineering or supply contract (contractor ← employer).
         ConstructionContract => "construction_contract" | "construction" | "contract",
-        Other => "other",
+        /// Debt forgiveness or rescheduling of earlier loans (AidData's debt relief types).
+        DebtRelief => "debt_relief" | "debt_forgiveness" | "debt_rescheduling",
+        /// The source does not say and ruta's rules could not tell. Never a silent
+        /// "other": an unknown kind is reported as such.
+        Unknown => "unknown" | "other" | "vague",
+    }
+}
+
+impl FlowKind {
+    /// Whether money is lent (and so has lenders, terms and debt service).
+    pub fn is_lending(self) -> bool {
+        self == FlowKind::Loan
     }
 }
 
@@ -131,7 +147,12 @@ vocabulary! {
 vocabulary! {
     /// The part an organization plays in a project.
     Role, "role" {
-        Lender => "lender" | "funder" | "co_financier" | "cofinancier",
+        /// A Chinese (or, for a non-Chinese dataset, the dataset's subject) lender of the
+        /// flow's amount.
+        Lender => "lender" | "funder",
+        /// Another financier of the same project (AidData's co-financing agencies: KfW,
+        /// IFC, Proparco …); never credited with the flow's amount.
+        CoFinancier => "co_financier" | "cofinancier" | "co_financing",
         Donor => "donor",
         Investor => "investor" | "acquirer" | "buyer",
         Contractor => "contractor" | "builder" | "epc",
@@ -194,6 +215,68 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// How two records (and the flows they state) relate.
+    RelationKind, "relation kind" {
+        /// Two records of one flow (two datasets, two releases, registry and dataset,
+        /// article and dataset). Symmetric.
+        SameAs => "same_as" | "duplicate",
+        /// A loan (from) pays for a construction contract (to).
+        Finances => "finances" | "financed",
+        /// A loan (from) refinances an earlier loan or acquisition (to).
+        Refinances => "refinances" | "refinancing",
+        /// A tranche of a syndicated loan, or a child of an umbrella agreement (from), and
+        /// the whole (to).
+        PartOf => "part_of" | "tranche" | "child_of",
+        /// A newer release (from) of the same dataset record (to).
+        Supersedes => "supersedes" | "newer_release",
+        /// Two records about one project but different flows (a registry project and
+        /// the dataset rows of its flows). Symmetric.
+        SameProject => "same_project",
+    }
+}
+
+impl RelationKind {
+    /// Relations whose two ends describe one real-world project (they merge projects).
+    /// `part_of` merges only tranches, not umbrella children (see `relation`).
+    pub fn joins_projects(self) -> bool {
+        !matches!(self, RelationKind::PartOf)
+    }
+
+    /// Whether (a, b) and (b, a) mean the same.
+    pub fn symmetric(self) -> bool {
+        matches!(self, RelationKind::SameAs | RelationKind::SameProject)
+    }
+}
+
+vocabulary! {
+    /// Who asserted a relation.
+    RelationOrigin, "relation origin" {
+        /// A dataset's own field (AidData's Parent ID and Umbrella, a release's record id).
+        Dataset => "dataset",
+        /// ruta's curated registry.
+        Registry => "registry",
+        /// A named deterministic rule in ruta.
+        Rule => "rule",
+        /// The record linker's model (with a score).
+        Linker => "linker",
+        /// A person's decision (`ruta link accept|reject`); wins over every other origin.
+        Person => "person",
+    }
+}
+
+vocabulary! {
+    /// What a relation asserts.
+    Judgement, "judgement" {
+        /// The relation holds.
+        Positive => "positive" | "accept" | "accepted" | "yes",
+        /// The relation does not hold (a person's rejection overrides positives).
+        Negative => "negative" | "reject" | "rejected" | "no",
+        /// Proposed, waiting for review; has no effect on projects or totals.
+        Candidate => "candidate" | "unsure",
+    }
+}
+
 impl SourceKind {
     /// Rank used by the display rule: higher wins (see `resolve`).
     pub fn rank(self) -> u8 {
@@ -239,6 +322,9 @@ mod tests {
         );
         assert_eq!(Status::parse("  COMPLETION "), Some(Status::Completion));
         assert_eq!(FlowKind::parse("M&A"), Some(FlowKind::MAndA));
+        assert_eq!(FlowKind::parse("fdi"), Some(FlowKind::Equity));
+        assert_eq!(FlowKind::parse("other"), Some(FlowKind::Unknown));
+        assert_eq!(Role::parse("co-financier"), Some(Role::CoFinancier));
         assert_eq!(
             SectorGroup::parse("new-frontier"),
             Some(SectorGroup::NewFrontier)

@@ -1,7 +1,10 @@
 //! AidData's GCDF 3.0 ADM location files: one row per project and first- (ADM1) or
-//! second-order (ADM2) administrative unit it intersects, with the unit's centroid and
-//! the intersection and even-split ratios. Rows of a project become its locations from
-//! that file; the project need not be imported yet.
+//! second-order (ADM2) administrative unit it intersects, with the unit's centroid, the
+//! intersection and even-split ratios and the commitment value attributed to the unit.
+//! Rows of a project become its locations from that file, sourced to the GCDF 3.0 record
+//! as that file states it; the project need not be imported yet. The units' even-split
+//! commitment values sum to the record's amount in GCDF 3.0 (constant 2021 USD), which
+//! the store turns into the record's amount claims (`Writer::set_locations`).
 
 use crate::gcdf::Region;
 use crate::table::{Cells, Header};
@@ -18,11 +21,14 @@ pub struct AdmColumns {
     name: Option<usize>,
     intersection: Option<usize>,
     even_split: Option<usize>,
+    even_split_value: Option<usize>,
     lon: Option<usize>,
     lat: Option<usize>,
     /// 1 or 2, from the file name (`…adm2…` is ADM2; anything else ADM1).
     level: u8,
-    groups: RefCell<BTreeMap<String, Vec<Location>>>,
+    /// Record id → (first line, units).
+    groups: RefCell<BTreeMap<String, (u64, Vec<Location>)>>,
+    file: std::path::PathBuf,
 }
 
 impl AdmColumns {
@@ -42,16 +48,18 @@ impl AdmColumns {
             name: h.find(&["shapename"]),
             intersection: h.find(&["intersection ratio"]),
             even_split: h.find(&["even split ratio"]),
+            even_split_value: h.find(&["even split ratio commitment value"]),
             lon: Some(need("centroid longitude")?),
             lat: Some(need("centroid latitude")?),
             level: if name.contains("adm2") { 2 } else { 1 },
             groups: RefCell::new(BTreeMap::new()),
+            file: path.to_path_buf(),
         })
     }
 
-    fn source(&self, id: &str) -> Source {
+    fn source(&self, id: &str, line: u64) -> Source {
         Source::dataset_record(
-            &format!("AidData GCDF ADM{}", self.level),
+            crate::gcdf::DATASET,
             "3.0",
             id,
             Some(format!(
@@ -59,6 +67,7 @@ impl AdmColumns {
                 self.level
             )),
         )
+        .located(&self.file, None, line)
     }
 
     pub fn map(&self, c: &Cells<'_>, region: Region) -> Result<Mapped, Problem> {
@@ -86,6 +95,10 @@ impl AdmColumns {
             Ok(v)
         };
         let (share, intersection) = (ratio(self.even_split)?, ratio(self.intersection)?);
+        let value = c.parse(self.even_split_value, parse::number)?;
+        if value.is_some_and(|v| v < 0.0 || !v.is_finite()) {
+            return Err(c.problem(self.even_split_value, "negative commitment value"));
+        }
         let unit = c.opt(self.name).map(str::to_string);
         let loc = Location {
             lat,
@@ -97,9 +110,15 @@ impl AdmColumns {
             share,
             intersection_share: intersection,
             feature_id: c.opt(self.shape_id).map(str::to_string),
+            commitment_value: value,
             ..Location::default()
         };
-        self.groups.borrow_mut().entry(id).or_default().push(loc);
+        self.groups
+            .borrow_mut()
+            .entry(id)
+            .or_insert_with(|| (c.row.line, Vec::new()))
+            .1
+            .push(loc);
         Ok(Mapped::Deferred)
     }
 
@@ -107,7 +126,7 @@ impl AdmColumns {
     pub fn drain(&self) -> Vec<(String, Source, Vec<Location>)> {
         std::mem::take(&mut *self.groups.borrow_mut())
             .into_iter()
-            .map(|(id, locs)| (format!("gcdf-{id}"), self.source(&id), locs))
+            .map(|(id, (line, locs))| (format!("gcdf-{id}"), self.source(&id, line), locs))
             .collect()
     }
 }

@@ -6,7 +6,7 @@
 use crate::gcdf::Region;
 use crate::table::{Cells, Header};
 use crate::{Problem, parse};
-use ruta_core::model::{ClaimValue, Location, OrgRef, Party, Project, Record, Source};
+use ruta_core::model::{ClaimValue, FlowStmt, Location, OrgRef, Party, Project, Record};
 use ruta_core::sector::{ClassifyInput, classify};
 use ruta_core::text::slug;
 use ruta_core::{FlowKind, OrgKind, Role};
@@ -168,29 +168,23 @@ impl CgefColumns {
             sector_group: class.group,
             sector_subgroup: Some(class.subgroup),
             sector_rule: Some(class.rule),
-            flow_kind: FlowKind::Loan,
             parent_id: None,
             package_id: None,
-            umbrella: None,
-            include_in_aggregates: None,
             dataset: Some(DATASET.into()),
             record_id: Some(rid.clone()),
-            xrefs: vec![],
             attributes,
         };
         let mut rec = Record::new("bu-cgef", project);
-        let file_name = c
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let mut src = Source::dataset_record(
+        rec.flow = Some(FlowStmt::stated(
+            FlowKind::Loan,
+            "BU CGEF: every row is a policy-bank loan",
+        ));
+        let src = c.dataset_source(
             DATASET,
             "2020",
             &rid,
             Some(format!("BU CGEF 2020: {country_name}, {year}, {lender}")),
         );
-        src.note = Some(format!("imported from {file_name}"));
         let key = rec.add_source(src);
         rec.claims
             .push(c.usd_millions_claim(self.amount, millions, year, &key, "loan"));

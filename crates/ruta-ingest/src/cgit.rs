@@ -5,23 +5,24 @@
 //! Quantity in Millions, … Greenfield, with amounts like " $\t1.420 " meaning 1,420
 //! million).
 //!
-//! Investments become FDI (greenfield) or M&A records, construction rows construction
-//! contracts. The combined table does not say which rows are which; ruta decides, in
-//! order: (1) a row matching an investment of the investment table already in the
-//! database (same year, month and country, amount within 2%) is that investment, and is
-//! linked to it as `same_as` so totals count it once; (2) a greenfield mark or a share
-//! size means an investment; (3) an entity that is a builder (name contains
-//! Construction, Engineering, Railway, Hydro, Power, Harbour, Machinery …) or a row with
-//! no transaction party means a construction contract; (4) otherwise an investment.
-//! The reason is kept in the attribute `flow_kind_basis`.
+//! Investments become equity (a greenfield mark, or neither a share nor a target) or
+//! M&A (a target or a share bought) flows, construction rows construction contracts.
+//! The combined table does not say which rows are which; ruta decides, in order: (1) a
+//! row matching an investment of the investment table already in the database (same
+//! year, month and country, amount within 2%) is that investment, and the newer release
+//! `supersedes` it (rule `aei-release-match`) so totals count it once; (2) a greenfield
+//! mark or a share size means an investment; (3) an entity that is a builder (name
+//! contains Construction, Engineering, Railway, Hydro, Power, Harbour, Machinery …) or a
+//! row with no transaction party means a construction contract; (4) otherwise an
+//! investment. The reason is the flow's `kind_basis`.
 
 use crate::gcdf::Region;
 use crate::table::{Cells, Header, normalize};
 use crate::{Problem, parse};
-use ruta_core::model::{ClaimValue, OrgRef, Party, Project, Record, Source};
+use ruta_core::model::{ClaimValue, FlowStmt, OrgRef, Party, Project, Record};
 use ruta_core::sector::{ClassifyInput, classify};
 use ruta_core::text::slug;
-use ruta_core::{FlowKind, Role};
+use ruta_core::{FlowKind, RelationKind, RelationOrigin, Role};
 use ruta_store::Writer;
 use serde_json::json;
 use std::cell::RefCell;
@@ -218,7 +219,7 @@ impl CgitColumns {
         });
         let low = entity.to_ascii_lowercase();
         let investment = if greenfield || (share.is_empty() && party.is_empty()) {
-            FlowKind::Fdi
+            FlowKind::Equity
         } else {
             FlowKind::MAndA
         };
@@ -301,23 +302,27 @@ impl CgitColumns {
             sector_group: class.group,
             sector_subgroup: Some(class.subgroup),
             sector_rule: Some(class.rule),
-            flow_kind: flow,
             parent_id: None,
             package_id: None,
-            umbrella: None,
-            include_in_aggregates: None,
             dataset: Some(DATASET.into()),
             record_id: Some(rid.clone()),
-            xrefs: matched.into_iter().collect(),
             attributes,
         };
         let mut rec = Record::new(&format!("aei-cgit-{}", self.layout), project);
-        let file_name = c
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let mut src = Source::dataset_record(
+        rec.flow = Some(FlowStmt::stated(
+            flow,
+            format!("AEI {} layout: {basis}", self.layout),
+        ));
+        if let Some(newer) = &matched {
+            rec.relate(
+                RelationKind::Supersedes,
+                newer,
+                false,
+                RelationOrigin::Rule,
+                "aei-release-match: same year, month and country, amount within 2%",
+            );
+        }
+        let src = c.dataset_source(
             DATASET,
             self.version(),
             &rid,
@@ -326,7 +331,6 @@ impl CgitColumns {
                 self.version()
             )),
         );
-        src.note = Some(format!("imported from {file_name}"));
         let key = rec.add_source(src);
         let qualifier = if flow == FlowKind::ConstructionContract {
             "contract value"
@@ -406,28 +410,17 @@ type InvestmentIndex = HashMap<(i32, u32, String), Vec<(f64, String)>>;
 
 /// Investment-table rows already in the database, for telling the combined table's
 /// investments from its construction contracts.
-fn stored_investments(w: &Writer<'_>) -> rusqlite::Result<InvestmentIndex> {
+fn stored_investments(w: &Writer<'_>) -> ruta_store::Result<InvestmentIndex> {
     let mut out = InvestmentIndex::new();
-    let mut st = w.tx().prepare(
-        "SELECT id, year, json_extract(attributes, '$.month'), country, amount FROM projects
-         WHERE dataset = ?1 AND json_extract(attributes, '$.layout') = '2025'
-           AND year IS NOT NULL AND country IS NOT NULL AND amount IS NOT NULL",
-    )?;
-    let rows = st.query_map([DATASET], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i32>(1)?,
-            r.get::<_, Option<i64>>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, f64>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, year, month, country, amount) = row?;
-        if let Some(m) = month {
-            out.entry((year, m as u32, country))
+    for f in w.stored_flows(DATASET, "2025H1")? {
+        let month = f
+            .commitment_date
+            .as_deref()
+            .and_then(|d| d.get(5..7)?.parse::<u32>().ok());
+        if let (Some(y), Some(m), Some(c), Some(a)) = (f.year, month, f.country, f.amount) {
+            out.entry((y as i32, m, c))
                 .or_default()
-                .push((amount / 1e6, id));
+                .push((a / 1e6, f.id));
         }
     }
     Ok(out)

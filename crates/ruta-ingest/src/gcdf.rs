@@ -6,10 +6,13 @@
 use crate::Problem;
 use crate::parse;
 use crate::table::{Cells, Header};
-use ruta_core::model::{ClaimValue, Location, OrgRef, Party, Project, Record, Source};
+use ruta_core::model::{
+    ClaimValue, FlowStmt, Location, OrgRef, Party, Project, Record, RelationStmt, Source,
+};
 use ruta_core::sector::{ClassifyInput, classify, crs_code_for_name};
-use ruta_core::{FlowKind, Money, OrgKind, Role, SourceKind, Status};
+use ruta_core::{FlowKind, Money, OrgKind, RelationKind, RelationOrigin, Role, SourceKind, Status};
 use serde_json::json;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 
 pub const DATASET: &str = "AidData GCDF";
@@ -137,8 +140,6 @@ pub struct GcdfColumns {
     usd_2014: Option<usize>,
     usd_nominal: Option<usize>,
     adj_amount: Option<usize>,
-    adj_usd_2021: Option<usize>,
-    adj_usd_nominal: Option<usize>,
     dates: Vec<(&'static str, Option<usize>)>,
     maturity: Option<usize>,
     interest: Option<usize>,
@@ -154,6 +155,8 @@ pub struct GcdfColumns {
     osm_type: Option<usize>,
     osm_link: Option<usize>,
     used: HashSet<usize>,
+    /// AidData Parent ID → [(record id, umbrella)] of the rows read so far.
+    packages: RefCell<BTreeMap<String, Vec<(String, bool)>>>,
 }
 
 #[derive(Clone, Copy)]
@@ -235,6 +238,9 @@ impl GcdfColumns {
             ),
             (f(col::INSURER), f(col::INSURER_T), PartyColumn::Insurer),
         ];
+        // AidData's adjusted USD figures are its own conversions of the adjusted amount:
+        // ruta derives its own (the columns are known, so they are not attributes).
+        let _ = (f(col::ADJ_USD_2021), f(col::ADJ_USD_NOMINAL));
         let dates = vec![
             ("commitment_date", f(col::COMMIT_DATE)),
             ("planned_start_date", f(col::PLANNED_START)),
@@ -274,8 +280,6 @@ impl GcdfColumns {
             usd_2014: f(col::USD_2014),
             usd_nominal: f(col::USD_NOMINAL),
             adj_amount: f(col::ADJ_AMOUNT),
-            adj_usd_2021: f(col::ADJ_USD_2021),
-            adj_usd_nominal: f(col::ADJ_USD_NOMINAL),
             dates,
             maturity: f(col::MATURITY),
             interest: f(col::INTEREST),
@@ -291,6 +295,7 @@ impl GcdfColumns {
             osm_type: f(col::OSM_TYPE),
             osm_link: f(col::OSM_LINK),
             used,
+            packages: RefCell::new(BTreeMap::new()),
         })
     }
 
@@ -345,11 +350,14 @@ fn source_kind(t: &str) -> SourceKind {
     }
 }
 
-/// Flow type text to ruta's flow kind.
+/// AidData's flow type text ("Loan", "Export Buyer's Credit", "Grant", "Debt
+/// Forgiveness", "Vague (Official Finance)" …) to ruta's flow kind.
 pub fn flow_kind(t: &str) -> FlowKind {
     let l = t.to_ascii_lowercase();
-    if l.contains("debt") || l.contains("vague") {
-        FlowKind::Other
+    if l.contains("debt") {
+        FlowKind::DebtRelief
+    } else if l.contains("vague") {
+        FlowKind::Unknown
     } else if l.contains("loan") || l.contains("credit") || l.contains("lease") {
         FlowKind::Loan
     } else if l.contains("grant")
@@ -360,9 +368,9 @@ pub fn flow_kind(t: &str) -> FlowKind {
     {
         FlowKind::Grant
     } else if l.contains("equity") || l.contains("investment") {
-        FlowKind::Fdi
+        FlowKind::Equity
     } else {
-        FlowKind::Other
+        FlowKind::Unknown
     }
 }
 
@@ -450,13 +458,7 @@ impl GcdfColumns {
         if !region.keeps(iso3.as_deref(), region_name) {
             return Ok(None);
         }
-        let file_name = c
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let mut ds = Source::dataset_record(DATASET, self.version, &id, None);
-        ds.note = Some(format!("imported from {file_name}"));
+        let ds = c.dataset_source(DATASET, self.version, &id, None);
         let sector_name = c.opt(self.sector_name).map(str::to_string);
         let sector_code = match c.opt(self.sector_code) {
             Some(v) => Some(match parse::number(v) {
@@ -477,7 +479,38 @@ impl GcdfColumns {
             .opt(self.flow_simple)
             .or_else(|| c.opt(self.flow_type))
             .unwrap_or("");
-        let flow = flow_kind(flow_text);
+        // The flow kind: the dataset's own column when it has one; otherwise what the
+        // record says of itself (title, then description), by ruta's rule set.
+        let stated_col = if c.opt(self.flow_simple).is_some() {
+            self.flow_simple
+        } else {
+            self.flow_type
+        };
+        let mut stmt = if !flow_text.is_empty() {
+            FlowStmt::stated(
+                flow_kind(flow_text),
+                format!("{}: {flow_text}", c.column_name(stated_col)),
+            )
+        } else {
+            match ruta_core::flowkind::infer(title, c.opt(self.description)) {
+                Some(i) => FlowStmt {
+                    kind: i.kind,
+                    kind_basis: i.basis,
+                    kind_inferred: true,
+                    include_in_aggregates: None,
+                    umbrella: None,
+                },
+                None => FlowStmt {
+                    kind: FlowKind::Unknown,
+                    kind_basis: "no flow-type column, and no inference rule matched the title"
+                        .into(),
+                    kind_inferred: true,
+                    include_in_aggregates: None,
+                    umbrella: None,
+                },
+            }
+        };
+        let flow = stmt.kind;
         let rfa = c.parse(self.rfa, parse::flag)?.flatten();
         let umbrella = c.parse(self.umbrella, parse::flag)?.flatten();
         let package = c
@@ -501,6 +534,15 @@ impl GcdfColumns {
         if let Some(r) = c.opt(self.recipient) {
             attributes.insert("recipient".into(), json!(r));
         }
+        if let Some(pkg) = &package {
+            self.packages
+                .borrow_mut()
+                .entry(pkg.clone())
+                .or_default()
+                .push((format!("gcdf-{id}"), umbrella == Some(true)));
+        }
+        stmt.include_in_aggregates = rfa;
+        stmt.umbrella = umbrella;
         let project = Project {
             id: format!("gcdf-{id}"),
             name: title.to_string(),
@@ -512,17 +554,14 @@ impl GcdfColumns {
             sector_group: class.group,
             sector_subgroup: Some(class.subgroup),
             sector_rule: Some(class.rule),
-            flow_kind: flow,
             parent_id: None,
             package_id: package,
-            umbrella,
-            include_in_aggregates: rfa,
             dataset: Some(DATASET.to_string()),
             record_id: Some(id.clone()),
-            xrefs: Vec::new(),
             attributes,
         };
         let mut rec = Record::new(&self.origin(), project);
+        rec.flow = Some(stmt);
         let key = rec.add_source(ds);
 
         // Status and years.
@@ -581,7 +620,17 @@ impl GcdfColumns {
                 return Err(c.problem(self.amount.or(self.usd_2021), "negative amount"));
             }
         }
-        let published = format!("{DATASET} {} (as published)", self.version);
+        // One method for every total (see `ruta_core::money`): the amount in its original
+        // currency, converted by ruta's tables; AidData's own constant-dollar figure is
+        // kept as a claim of its own. A row that publishes constant dollars only (the
+        // GeoGCDF table, GCDF 2.0, GCOF 1.0) gets its nominal dollars back with AidData's
+        // factors.
+        let qualifier = if estimated {
+            "estimated".to_string()
+        } else {
+            flow.as_str().replace('_', " ")
+        };
+        let confidence = if estimated { 0.8 } else { 1.0 };
         let money = if let Some(a) = amount {
             let cur = c.get(self.currency).to_ascii_uppercase();
             let cur = if cur.is_empty() {
@@ -592,45 +641,22 @@ impl GcdfColumns {
             if !ruta_core::money::is_currency(&cur) {
                 return Err(c.problem(self.currency, "unknown ISO 4217 currency code"));
             }
-            let mut m = Money::derive(a, &cur, year);
-            if usd_2021.is_some() || usd_nominal.is_some() {
-                m.usd_2021 = usd_2021.or(m.usd_2021);
-                m.usd_nominal = usd_nominal.or(m.usd_nominal);
-                m.conversion = Some(published.clone());
-            }
-            Some((m, self.amount))
-        } else if let Some(u) = usd_2021 {
-            // Only constant 2021 dollars are published (the GeoGCDF table): that is an
-            // amount in US dollars of 2021.
-            Some((
-                Money {
-                    amount: u,
-                    currency: "USD".into(),
-                    year: Some(2021),
-                    usd_nominal: Some(u),
-                    usd_2021: Some(u),
-                    conversion: Some(published.clone()),
-                },
-                self.usd_2021,
-            ))
-        } else if let Some(u) = usd_2017.or(usd_2014) {
-            let base = if usd_2017.is_some() { 2017 } else { 2014 };
-            let mut m = Money::derive(u, "USD", Some(base));
-            m.conversion = Some(format!(
-                "{DATASET} {} constant {base} USD, rebased with {}",
-                self.version,
-                ruta_core::money::RUTA_CONVERSION
-            ));
-            Some((
-                m,
-                if usd_2017.is_some() {
-                    self.usd_2017
-                } else {
-                    self.usd_2014
-                },
-            ))
+            Some((Money::derive(a, &cur, year), self.amount))
         } else {
-            None
+            let published = [
+                (usd_2021, 2021, self.usd_2021),
+                (usd_2017, 2017, self.usd_2017),
+                (usd_2014, 2014, self.usd_2014),
+            ]
+            .into_iter()
+            .find_map(|(v, base, col)| v.map(|v| (v, base, col)));
+            match (published, usd_nominal) {
+                (_, Some(n)) => Some((Money::derive(n, "USD", year), self.usd_nominal)),
+                (Some((v, base, col)), None) => year
+                    .and_then(|y| Money::from_published_constant(v, base, y))
+                    .map(|m| (m, col)),
+                (None, None) => None,
+            }
         };
         if let Some((m, colx)) = money {
             rec.claims.push(ruta_core::Claim {
@@ -639,24 +665,33 @@ impl GcdfColumns {
                 source: key.clone(),
                 locator: Some(c.locator(colx)),
                 span: None,
-                quote: None,
-                confidence: if estimated { 0.8 } else { 1.0 },
-                qualifier: Some(if estimated {
-                    "estimated".into()
-                } else {
-                    flow.as_str().replace('_', " ")
-                }),
+                quote: Some(c.get(colx).to_string()).filter(|q| !q.is_empty()),
+                confidence,
+                qualifier: Some(qualifier.clone()),
             });
+        }
+        for (v, base, colx) in [
+            (usd_2021, 2021, self.usd_2021),
+            (usd_2017, 2017, self.usd_2017),
+            (usd_2014, 2014, self.usd_2014),
+        ] {
+            if let Some(v) = v {
+                rec.claims.push(ruta_core::Claim {
+                    field: "amount_published_constant".into(),
+                    value: ClaimValue::Money(Money::published_constant(v, base)),
+                    source: key.clone(),
+                    locator: Some(c.locator(colx)),
+                    span: None,
+                    quote: None,
+                    confidence,
+                    qualifier: Some(format!("constant {base} USD as AidData publishes it")),
+                });
+            }
         }
         if let Some(a) = c.parse(self.adj_amount, parse::number)? {
             let cur = c.get(self.currency).to_ascii_uppercase();
             if ruta_core::money::is_currency(&cur) {
-                let mut m = Money::derive(a, &cur, year);
-                m.usd_2021 = c.parse(self.adj_usd_2021, parse::number)?.or(m.usd_2021);
-                m.usd_nominal = c
-                    .parse(self.adj_usd_nominal, parse::number)?
-                    .or(m.usd_nominal);
-                m.conversion = Some(published);
+                let m = Money::derive(a, &cur, year);
                 rec.claim(
                     "adjusted_amount",
                     ClaimValue::Money(m),
@@ -694,6 +729,30 @@ impl GcdfColumns {
             );
         }
 
+        // A layout without a funding-agency column (the GeoGCDF table): the Chinese banks
+        // the title names ("China Eximbank provides $2.45 billion loan …") are the loan's
+        // lenders, so lender totals need not leave its money unattributed.
+        if self.parties[0].0.is_none() && flow == FlowKind::Loan {
+            for m in ruta_extract::names::find_organizations(title) {
+                let Some(e) =
+                    m.id.as_deref()
+                        .and_then(|id| ruta_core::orgs::gazetteer().get(id))
+                else {
+                    continue;
+                };
+                let bank = matches!(e.kind, OrgKind::PolicyBank | OrgKind::CommercialBank);
+                if bank && e.country.as_deref() == Some("CHN") {
+                    rec.party(
+                        &e.name,
+                        Some(e.kind),
+                        Some("CHN".into()),
+                        Role::Lender,
+                        Some(key.clone()),
+                    );
+                }
+            }
+        }
+
         // Parties from the `|` lists, with their parallel type lists.
         for (names_col, types_col, which) in &self.parties {
             let names = parse::pipe_list(c.get(*names_col));
@@ -703,19 +762,26 @@ impl GcdfColumns {
                     continue;
                 }
                 let t = types.get(i).map(String::as_str).unwrap_or("");
-                let (kind, country) = org_kind(t, iso3.as_deref());
+                let (kind, mut country) = org_kind(t, iso3.as_deref());
+                if matches!(which, PartyColumn::Funding) && country.is_none() {
+                    // AidData's funding agencies are Chinese by the dataset's definition.
+                    country = Some("CHN".to_string());
+                }
                 let company = matches!(
                     kind,
                     Some(OrgKind::StateOwnedEnterprise) | Some(OrgKind::PrivateCompany)
                 );
                 let role = match which {
-                    PartyColumn::Funding | PartyColumn::Cofinancing => {
+                    PartyColumn::Funding => {
                         if flow == FlowKind::Grant {
                             Role::Donor
                         } else {
                             Role::Lender
                         }
                     }
+                    // Co-financiers (often Western: KfW, IFC, Proparco) finance the project
+                    // beside the Chinese amount, never as its lenders.
+                    PartyColumn::Cofinancing => Role::CoFinancier,
                     PartyColumn::DirectReceiving => {
                         if flow == FlowKind::Loan {
                             Role::Borrower
@@ -780,6 +846,9 @@ impl GcdfColumns {
                 dataset_version: None,
                 record_id: None,
                 note: None,
+                file: None,
+                sheet: None,
+                line: None,
             };
             let k = rec.add_source(s);
             if !rec.references.contains(&k) {
@@ -832,6 +901,42 @@ impl GcdfColumns {
     }
 }
 
+impl GcdfColumns {
+    /// At the end of a file: AidData's packages (`AidData Parent ID`) with exactly one
+    /// umbrella record make every other record of the package `part_of` that umbrella
+    /// (AidData: "one umbrella record to record the full amount … and a linked set of
+    /// subsidiary records"). Returns (child, statement) pairs.
+    pub fn package_relations(&self) -> Vec<(String, RelationStmt)> {
+        let mut out = Vec::new();
+        for members in self.packages.borrow().values() {
+            let umbrellas: Vec<&str> = members
+                .iter()
+                .filter(|(_, u)| *u)
+                .map(|(id, _)| id.as_str())
+                .collect();
+            let [umbrella] = umbrellas.as_slice() else {
+                continue;
+            };
+            for (child, u) in members {
+                if !*u {
+                    out.push((
+                        child.clone(),
+                        RelationStmt {
+                            kind: RelationKind::PartOf,
+                            other: umbrella.to_string(),
+                            outgoing: true,
+                            origin: RelationOrigin::Dataset,
+                            rule: "AidData Parent ID + Umbrella".into(),
+                            source: None,
+                        },
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Maps a GeoGCDF GeoJSON feature's properties (either layout) as a GCDF row.
 pub fn properties_as_row(
     props: &serde_json::Map<String, serde_json::Value>,
@@ -865,7 +970,8 @@ mod tests {
     fn vocabulary_mappings() {
         assert_eq!(flow_kind("Export Buyer's Credit"), FlowKind::Loan);
         assert_eq!(flow_kind("Grant"), FlowKind::Grant);
-        assert_eq!(flow_kind("Debt Rescheduling"), FlowKind::Other);
+        assert_eq!(flow_kind("Debt Rescheduling"), FlowKind::DebtRelief);
+        assert_eq!(flow_kind("Vague (Official Finance)"), FlowKind::Unknown);
         assert_eq!(
             org_kind("State-owned Policy Bank", None).0,
             Some(OrgKind::PolicyBank)

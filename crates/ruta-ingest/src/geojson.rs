@@ -58,10 +58,6 @@ pub fn import(
         Some("Feature") => vec![&doc],
         _ => return Err(FileError::new(path, "not a GeoJSON FeatureCollection or Feature").into()),
     };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
     for (i, f) in features.iter().enumerate() {
         report.rows_read += 1;
         let bad = |reason: String| Problem {
@@ -79,7 +75,8 @@ pub fn import(
             }
             continue;
         };
-        let (header, row) = crate::gcdf::properties_as_row(props);
+        let (header, mut row) = crate::gcdf::properties_as_row(props);
+        row.line = i as u64 + 1;
         let cols = match GcdfColumns::new(&header) {
             Ok(c) => c,
             Err(e) => {
@@ -95,6 +92,7 @@ pub fn import(
             row: &row,
             header: &header,
             file: path,
+            sheet: None,
         };
         let mapped = cols.map(&cells, opts.region).map(|r| {
             r.map(|mut rec| {
@@ -105,7 +103,7 @@ pub fn import(
                     .and_then(|l| l.split(',').filter_map(precision_code).min());
                 let geometry = f.get("geometry").filter(|g| !g.is_null());
                 let point = geometry.and_then(centroid);
-                let mut src = Source::dataset_record(
+                let src = Source::dataset_record(
                     "AidData GeoGCDF",
                     cols.version,
                     &id,
@@ -113,8 +111,8 @@ pub fn import(
                         "AidData GeoGCDF {} feature of record {id}",
                         cols.version
                     )),
-                );
-                src.note = Some(format!("imported from {file_name}"));
+                )
+                .located(path, None, i as u64 + 1);
                 rec.locations.clear();
                 let key = rec.add_source(src);
                 rec.locations.push(Location {

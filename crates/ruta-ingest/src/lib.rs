@@ -277,6 +277,10 @@ fn import_rows(
         None
     };
     let mut rows = Rows::open(path, sheet)?;
+    let sheet = match &rows {
+        Rows::Xlsx(_) => sheet,
+        Rows::Csv(_) => None,
+    };
     // The header: the first row, or for AEI's 2020 layout the first row naming Year and
     // Month after its banner lines.
     let mut header_row = None;
@@ -324,6 +328,7 @@ fn import_rows(
                     row: &row,
                     header,
                     file: path,
+                    sheet,
                 };
                 let mapped = if row.cells.len() > header.len()
                     && row.cells[header.len()..]
@@ -411,6 +416,12 @@ fn import_rows(
             return Ok(false);
         }
         rows.finish()?;
+        if let Mapper::Gcdf(m) = &mapper {
+            for (child, stmt) in m.package_relations() {
+                w.state_relation(&child, &stmt)
+                    .map_err(ImportError::Store)?;
+            }
+        }
         if let Mapper::Adm(m) = &mapper {
             // ADM rows are grouped per project: each project's set of units is written at once.
             for (project, source, locs) in m.drain() {

@@ -291,6 +291,9 @@ fn article_source(
         dataset: None,
         dataset_version: None,
         record_id: None,
+        file: None,
+        sheet: None,
+        line: None,
         note: Some(if derived {
             format!(
                 "ingested from {}; title taken from the first sentence",
@@ -306,11 +309,9 @@ fn article_source(
         && let Some(key) = w.source_key_by_title(SourceKind::NewsArticle, t)?
     {
         // The same article as a stored one: describe it as stored so the keys agree.
-        let (title, publisher, url, date) = w.tx().query_row(
-            "SELECT title, publisher, url, date FROM sources WHERE key = ?1",
-            [&key],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+        let Some((title, publisher, url, date)) = w.source_description(&key)? else {
+            return Ok(s);
+        };
         let stored = Source {
             title,
             publisher,
@@ -355,30 +356,17 @@ pub fn ingest(
 
         let (claims, unattached, reports) = {
             let linker = {
-                let tx = w.tx();
                 let mut exists = |id: &str| -> bool {
-                    *exists_cache.entry(id.to_string()).or_insert_with(|| {
-                        tx.query_row("SELECT 1 FROM projects WHERE id = ?1", [id], |_| Ok(()))
-                            .is_ok()
-                    })
+                    *exists_cache
+                        .entry(id.to_string())
+                        .or_insert_with(|| w.record_exists(id).unwrap_or(false))
                 };
                 Linker::new(&a.text, &doc.mentions, &mut exists)
             };
             let by_org = |orgs: &BTreeSet<String>, country: &str| -> Option<String> {
                 let mut found: BTreeSet<String> = BTreeSet::new();
-                let mut st = w
-                    .tx()
-                    .prepare_cached(
-                        "SELECT DISTINCT p.id FROM parties pa JOIN projects p ON p.id = pa.project_id
-                         JOIN record_origins r ON r.project_id = p.id AND r.origin = 'registry'
-                         WHERE pa.org_id = ?1 AND p.country = ?2",
-                    )
-                    .ok()?;
                 for o in orgs {
-                    let ids = st
-                        .query_map([o.as_str(), country], |r| r.get::<_, String>(0))
-                        .ok()?;
-                    found.extend(ids.flatten());
+                    found.extend(w.registry_projects_with(o, country).ok()?);
                 }
                 (found.len() == 1)
                     .then(|| found.into_iter().next())
@@ -404,9 +392,17 @@ pub fn ingest(
                         qualifier,
                         ..
                     } if usd.is_none_or(|u| u >= MIN_PROJECT_USD) => {
+                        // A figure of a project's cost or size is its value; a loan,
+                        // purchase, contract or grant an article states is kept as a
+                        // mentioned amount (the same flow may be a dataset row: the
+                        // linker, not the article, decides that); debts, trade and
+                        // compensation are money of another kind.
                         let field = match qualifier.as_deref() {
-                            Some("debt" | "trade" | "compensation") => "money",
-                            _ => "amount",
+                            Some("debt" | "trade" | "compensation" | "fine") => "money",
+                            Some("loan" | "acquisition" | "contract" | "grant") => {
+                                "amount_mentioned"
+                            }
+                            _ => "value",
                         };
                         (
                             field,

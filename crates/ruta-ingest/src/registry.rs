@@ -28,7 +28,15 @@ pub fn load(store: &mut Store) -> Result<LoadSummary, RegistryLoadError> {
         version: ruta_registry::version()?,
         ..LoadSummary::default()
     };
+    let new_version = store.meta("registry_version")?.as_deref() != Some(sum.version.as_str());
     let mut w = store.writer()?;
+    if new_version {
+        // A new registry version states its records anew: what an older version said
+        // (claims, parties, relations) must not linger beside it.
+        for r in &recs {
+            w.clear_registry_record(&r.project.id)?;
+        }
+    }
     for r in &recs {
         match w.write_record(r)? {
             Outcome::Imported => sum.imported += 1,

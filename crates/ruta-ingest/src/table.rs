@@ -71,6 +71,8 @@ pub struct Cells<'a> {
     pub row: &'a Row,
     pub header: &'a Header,
     pub file: &'a Path,
+    /// The workbook sheet the row is on (None for CSV).
+    pub sheet: Option<&'a str>,
 }
 
 impl<'a> Cells<'a> {
@@ -120,8 +122,24 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// The source for this row as a record of `dataset`: located in the file (base
+    /// name), sheet and line the row starts on.
+    pub fn dataset_source(
+        &self,
+        dataset: &str,
+        version: &str,
+        record_id: &str,
+        title: Option<String>,
+    ) -> ruta_core::Source {
+        ruta_core::Source::dataset_record(dataset, version, record_id, title).located(
+            self.file,
+            self.sheet,
+            self.row.line,
+        )
+    }
+
     /// A locator for claims: "line 12, column 'Title'" (the file is named by the
-    /// source's note).
+    /// source).
     pub fn locator(&self, col: Option<usize>) -> String {
         match col {
             Some(c) => format!(

@@ -49,13 +49,32 @@ fn fingerprint(s: &Store) -> String {
     ruta_core::hash::fingerprint(&text)
 }
 
+/// A record's flow: amount, currency and constant 2021 USD (ruta's method).
 fn amount_of(s: &Store, id: &str) -> (Option<f64>, Option<String>, Option<f64>) {
     s.conn()
         .query_row(
-            "SELECT amount, currency, amount_usd FROM projects WHERE id = ?1",
+            "SELECT amount, currency, amount_usd FROM flows WHERE id = ?1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
+        .unwrap()
+}
+
+/// The constant-dollar figure a dataset published for a record, as its claim keeps it.
+fn published_constant(s: &Store, id: &str) -> Option<f64> {
+    s.conn()
+        .query_row(
+            "SELECT amount FROM claims WHERE project_id = ?1 AND field = 'amount_published_constant'
+             ORDER BY id DESC LIMIT 1",
+            [id],
+            |r| r.get(0),
+        )
+        .ok()
+}
+
+fn kind_of(s: &Store, id: &str) -> String {
+    s.conn()
+        .query_row("SELECT kind FROM flows WHERE id = ?1", [id], |r| r.get(0))
         .unwrap()
 }
 
@@ -74,9 +93,13 @@ fn gcdf_full_schema_counts_values_lists_and_sums() {
     // Spot values: record 54912, China Eximbank RMB 600 million for St John's harbour.
     let (amount, currency, usd) = amount_of(&s, "gcdf-54912");
     assert_eq!((amount, currency.as_deref()), (Some(600e6), Some("CNY")));
-    assert!(
-        (usd.unwrap() - 106_617_841.026_846).abs() < 1e-3,
-        "AidData's constant 2021 USD kept"
+    // ruta's one method: RMB → nominal USD (2016 rate) → US GDP deflator.
+    let ruta = ruta_core::Money::derive(600e6, "CNY", Some(2016));
+    assert_eq!(usd, ruta.usd_2021);
+    // AidData's own constant 2021 USD stays a claim of its own.
+    assert_eq!(
+        published_constant(&s, "gcdf-54912"),
+        Some(106_617_841.026_846)
     );
     let d54912 = query::project_detail(s.conn(), "gcdf-54912")
         .unwrap()
@@ -93,7 +116,7 @@ fn gcdf_full_schema_counts_values_lists_and_sums() {
     let mut rdr = csv::Reader::from_path(&path).unwrap();
     let h = rdr.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
-    let mut expected_total = 0.0;
+    let mut expected_published = 0.0;
     for rec in rdr.records() {
         let rec = rec.unwrap();
         let id = format!("gcdf-{}", &rec[col("AidData Record ID")]);
@@ -120,24 +143,52 @@ fn gcdf_full_schema_counts_values_lists_and_sums() {
             .filter_map(|s| s.url.as_ref().map(|u| u.trim_end_matches('/').to_string()))
             .collect();
         assert_eq!(stored, urls, "{id}: every source URL becomes a source");
-        if &rec[col("Recommended For Aggregates")] == "Yes"
-            && let Ok(v) = rec[col("Amount (Constant USD 2021)")].parse::<f64>()
-        {
-            expected_total += v;
+        let counted: bool = s
+            .conn()
+            .query_row("SELECT counted FROM flows WHERE id = ?1", [&id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(
+            counted,
+            &rec[col("Recommended For Aggregates")] == "Yes",
+            "{id}: Recommended For Aggregates honoured"
+        );
+        if let Ok(v) = rec[col("Amount (Constant USD 2021)")].parse::<f64>() {
+            expected_published += v;
+            assert_eq!(published_constant(&s, &id), Some(v), "{id}");
         }
     }
+    let published: f64 = s
+        .conn()
+        .query_row(
+            "SELECT SUM(amount) FROM claims WHERE field = 'amount_published_constant'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!((published - expected_published).abs() < 1e-3);
+    // Totals: the counted flows, in ruta's constant dollars, nothing else.
     let f = query::Filter {
         dataset: Some("AidData GCDF".into()),
         ..Default::default()
     };
-    let total: f64 = query::stats(s.conn(), query::StatsBy::Year, &f)
+    let total: f64 = ruta_store::flows::stats(s.conn(), ruta_store::flows::StatsBy::Year, &f)
         .unwrap()
         .iter()
         .map(|r| r.amount_usd)
         .sum();
+    let counted: f64 = s
+        .conn()
+        .query_row(
+            "SELECT SUM(amount_usd) FROM counted_flows WHERE dataset = 'AidData GCDF'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert!(
-        (total - expected_total).abs() < 1e-3,
-        "stats {total} vs file {expected_total}"
+        (total - counted).abs() < 1e-3,
+        "stats {total} vs flows {counted}"
     );
     // Re-import: nothing changes.
     let before = fingerprint(&s);
@@ -162,10 +213,32 @@ fn geogcdf_input_table_and_layout_merge() {
         "{:?}",
         r.problems.first()
     );
-    // 35705: police academy, 79,904,863.92 constant 2021 USD; PRECISE polygon.
+    // 35705: police academy (2011), published as 79,904,863.92 constant 2021 USD only:
+    // its nominal dollars come back with AidData's 2011 factor, then ruta's deflator.
+    assert_eq!(
+        published_constant(&s, "gcdf-35705"),
+        Some(79_904_863.915_144_6)
+    );
     let (amount, currency, usd) = amount_of(&s, "gcdf-35705");
     assert_eq!(currency.as_deref(), Some("USD"));
-    assert!((amount.unwrap() - 79_904_863.915_144_6).abs() < 1e-6 && usd == amount);
+    let nominal = 79_904_863.915_144_6 / ruta_core::money::aiddata_factor(2011).unwrap();
+    assert!((amount.unwrap() - nominal).abs() < 1.0);
+    let ruta = ruta_core::Money::derive(nominal, "USD", Some(2011))
+        .usd_2021
+        .unwrap();
+    assert!((usd.unwrap() - ruta).abs() < 1.0);
+    // No flow-type column: the title says "grant".
+    assert_eq!(kind_of(&s, "gcdf-35705"), "grant");
+    let (unknown, other): (i64, i64) = s
+        .conn()
+        .query_row(
+            "SELECT SUM(kind = 'unknown'), SUM(kind = 'other') FROM flows",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(other, 0, "never a silent 'other'");
+    assert!(unknown * 100 <= 15 * 872, "{unknown} unknown of 872");
     let d35705 = query::project_detail(s.conn(), "gcdf-35705")
         .unwrap()
         .unwrap();
@@ -339,8 +412,24 @@ fn adm_geojson_and_pending_locations() {
         (even - 1.0).abs() < 1e-6,
         "even-split ratios of one level sum to 1: {even}"
     );
-    assert!((p.summary.amount_usd.unwrap() - 2_766_194_234.221_02).abs() < 1e-3);
-    // The legacy (GCDF 2.0) property layout.
+    let published: Vec<f64> = s
+        .conn()
+        .prepare("SELECT amount FROM claims WHERE project_id = 'gcdf-37002' AND field = 'amount_published_constant'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(published.contains(&2_766_194_234.221_02), "{published:?}");
+    // The ADM files' units sum (to the dollar) to the record's published amount.
+    assert!(
+        published
+            .iter()
+            .all(|v| (v - 2_766_194_234.221_02).abs() < 1.0)
+    );
+    // The legacy (GCDF 2.0) property layout: record 55426 (Las Bambas). Its GCDF 3.0
+    // amount, the sum of the ADM files' even-split commitment values, supersedes the
+    // legacy file's GCDF 2.0 constant-2017 figure.
     let r = run(&mut s, Kind::Geojson, &legacy, Options::default());
     assert_eq!(r.imported, 1, "{:?}", r.problems);
     let p = query::project_detail(s.conn(), "gcdf-55426")
@@ -348,7 +437,19 @@ fn adm_geojson_and_pending_locations() {
         .unwrap();
     assert_eq!(p.summary.country.as_deref(), Some("PER"));
     assert_eq!(p.parties.iter().filter(|x| x.role == "lender").count(), 4);
-    assert!(p.summary.amount.unwrap() > 5e9);
+    let adm_sum = 3_314_643_123.0;
+    let (amount, _, _) = amount_of(&s, "gcdf-55426");
+    let expected = adm_sum / ruta_core::money::aiddata_factor(2014).unwrap();
+    assert!((amount.unwrap() - expected).abs() < 1.0, "{amount:?}");
+    let legacy_claim = p
+        .claims
+        .iter()
+        .find(|c| c.field == "amount" && c.source.dataset_version.as_deref() == Some("2.0"))
+        .unwrap();
+    assert!(legacy_claim.superseded && !legacy_claim.chosen);
+    // Its evidence: the ADM1 and ADM2 rows (GCDF 3.0) and the GeoJSON feature (as a GCDF
+    // 2.0 record and as a GeoGCDF location).
+    assert_eq!(p.flows[0].records.len(), 4, "{:?}", p.flows[0].records);
     // Re-import changes nothing.
     let before = fingerprint(&s);
     for (k, f) in [(Kind::GcdfAdm, &adm1), (Kind::Geojson, &gj)] {
@@ -404,7 +505,7 @@ fn aei_cgit_both_layouts() {
     );
     assert_eq!(
         kind("cgit-2020-2014-june-china-railway-construction-china-nonferrous-ecu-mirador"),
-        "fdi"
+        "equity"
     );
     let construction: i64 = s
         .conn()
@@ -415,16 +516,19 @@ fn aei_cgit_both_layouts() {
         )
         .unwrap();
     assert!(construction > 1000, "{construction}");
-    // Combined-table investments found in the investment table are linked, not double counted.
-    let linked: i64 = s
+    // Combined-table investments found in the investment table are superseded by the
+    // newer release, not double counted.
+    let (linked, superseded): (i64, i64) = s
         .conn()
         .query_row(
-            "SELECT COUNT(*) FROM project_links WHERE project_id LIKE 'cgit-2020-%'",
+            "SELECT (SELECT COUNT(*) FROM relations WHERE kind = 'supersedes' AND to_id LIKE 'cgit-2020-%'),
+                    (SELECT COUNT(*) FROM flows WHERE not_counted_reason LIKE 'superseded_by:cgit-2025-%')",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
     assert!(linked > 1000, "{linked}");
+    assert_eq!(linked, superseded);
     // LAC only by default.
     let d2 = tempfile::tempdir().unwrap();
     let mut s2 = store(d2.path());
@@ -498,9 +602,9 @@ fn registry_dataset_xrefs_resolve_after_importing_the_shared_data() {
     }
     let missing: Vec<String> = s
         .conn()
-        .prepare("SELECT l.project_id || ' -> ' || l.other_id FROM project_links l LEFT JOIN projects p ON p.id = l.other_id
-                  WHERE p.id IS NULL AND l.project_id NOT LIKE 'gcdf-%' AND l.project_id NOT LIKE 'cgit-%'
-                    AND l.other_id NOT IN ('gcdf-38935', 'gcdf-36517', 'gcdf-55426', 'gcdf-92607', 'gcdf-38420', 'gcdf-53068', 'gcdf-39720', 'gcdf-36064', 'gcdf-54701', 'gcdf-69319')")
+        .prepare("SELECT l.from_id || ' -> ' || l.to_id FROM relations l LEFT JOIN projects p ON p.id = l.to_id
+                  WHERE p.id IS NULL AND l.origin = 'registry' AND l.kind = 'same_as'
+                    AND l.to_id NOT IN ('gcdf-38935', 'gcdf-36517', 'gcdf-55426', 'gcdf-92607', 'gcdf-38420', 'gcdf-53068', 'gcdf-39720', 'gcdf-36064', 'gcdf-54701', 'gcdf-69319')")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -510,16 +614,19 @@ fn registry_dataset_xrefs_resolve_after_importing_the_shared_data() {
         missing.is_empty(),
         "registry xrefs that match no imported row: {missing:#?}"
     );
-    // Registry records shadowed by their dataset rows are out of the totals.
-    let counted: bool = s
+    // A registry flow never counts beside the dataset row it describes.
+    let reason: String = s
         .conn()
         .query_row(
-            "SELECT EXISTS(SELECT 1 FROM aggregate_projects WHERE id = 'per-chancay-port')",
+            "SELECT not_counted_reason FROM flows WHERE id = 'per-chancay-port~cosco-stake-2019'",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    assert!(!counted);
+    assert_eq!(
+        reason,
+        "duplicate_of:cgit-2025-2019-january-china-ocean-shipping-cosco-per-volcan"
+    );
 }
 
 // ---- Bad input: a clear error, exit status "failed", the database unchanged. ----

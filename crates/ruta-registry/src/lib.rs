@@ -6,10 +6,13 @@
 //! project. Pure data: loading into a store is `ruta_ingest::registry`.
 
 use ruta_core::model::{
-    Alias, Claim, ClaimValue, Event, EventSource, Location, OrgRef, Party, Project, Record, Source,
+    Alias, Claim, ClaimValue, Event, EventSource, FlowStmt, Location, OrgRef, Party, Project,
+    Record, Source,
 };
 use ruta_core::sector::{self, ClassifyInput};
-use ruta_core::{EventKind, FlowKind, Money, Role, SourceKind, Status};
+use ruta_core::{
+    EventKind, FlowKind, Money, RelationKind, RelationOrigin, Role, SourceKind, Status,
+};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -55,12 +58,12 @@ struct ProjectDef {
     #[serde(default)]
     aliases: Vec<Alias>,
     country: String,
-    flow_kind: FlowKind,
     sector: Option<String>,
     description: String,
     location: Option<LocationDef>,
     #[serde(default)]
     parties: Vec<PartyDef>,
+    /// Dataset records about the project that no registry flow describes.
     #[serde(default)]
     xrefs: Vec<String>,
     #[serde(default)]
@@ -71,13 +74,33 @@ struct ProjectDef {
     /// project's country named in the same paragraph).
     #[serde(default)]
     mentions: Vec<String>,
-    /// False for proposals that never moved money (kept out of totals).
-    #[serde(default = "yes")]
-    include_in_aggregates: bool,
+    /// The project's flows.
+    #[serde(default)]
+    flow: Vec<FlowDef>,
 }
 
-fn yes() -> bool {
-    true
+/// One financial commitment around a project.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlowDef {
+    /// Unique within the project; the record id is `<project id>~<flow id>`.
+    id: String,
+    kind: FlowKind,
+    name: String,
+    year: Option<i32>,
+    /// Dataset record ids of the same commitment.
+    #[serde(default)]
+    same_as: Vec<String>,
+    /// Flows (of this project by flow id, or any record id) this flow pays for.
+    #[serde(default)]
+    finances: Vec<String>,
+    /// Flows this flow refinances.
+    #[serde(default)]
+    refinances: Vec<String>,
+    #[serde(default)]
+    parties: Vec<PartyDef>,
+    #[serde(default)]
+    claims: Vec<ClaimDef>,
 }
 
 #[derive(Deserialize)]
@@ -282,12 +305,15 @@ pub fn records() -> Result<Vec<Record>, RegistryError> {
                     dataset_version: d.dataset_version,
                     record_id: d.record_id,
                     note: d.note,
+                    file: None,
+                    sheet: None,
+                    line: None,
                 },
             )
         })
         .collect();
     let mut seen = HashSet::new();
-    let mut out = Vec::with_capacity(file.project.len());
+    let mut out = Vec::with_capacity(file.project.len() * 2);
     for p in file.project {
         let err = |reason: String| RegistryError::Entry {
             id: p.id.clone(),
@@ -295,6 +321,9 @@ pub fn records() -> Result<Vec<Record>, RegistryError> {
         };
         if !seen.insert(p.id.clone()) {
             return Err(err("duplicate id".into()));
+        }
+        if p.id.contains('~') {
+            return Err(err("'~' is reserved for flow ids".into()));
         }
         let country = ruta_core::country::parse_iso3(&p.country).map_err(|e| err(e.to_string()))?;
         let labels: Vec<&str> = p.sector.iter().map(String::as_str).collect();
@@ -313,67 +342,29 @@ pub fn records() -> Result<Vec<Record>, RegistryError> {
             name: p.name.clone(),
             aliases: p.aliases.clone(),
             description: Some(p.description.clone()),
-            country: Some(country),
+            country: Some(country.clone()),
             sector_code: None,
             sector_name: None,
             sector_group: class.group,
-            sector_subgroup: Some(class.subgroup),
-            sector_rule: Some(class.rule),
-            flow_kind: p.flow_kind,
+            sector_subgroup: Some(class.subgroup.clone()),
+            sector_rule: Some(class.rule.clone()),
             parent_id: None,
             package_id: None,
-            umbrella: Some(false),
-            include_in_aggregates: Some(p.include_in_aggregates),
             dataset: None,
             record_id: None,
-            xrefs: p.xrefs.clone(),
             attributes,
         };
         let mut rec = Record::new("registry", project);
-        let use_source =
-            |rec: &mut Record, handle: &str| -> Result<(String, SourceKind), RegistryError> {
-                let s = sources
-                    .get(handle)
-                    .ok_or_else(|| err(format!("unknown source '{handle}'")))?;
-                Ok((rec.add_source(s.clone()), s.kind))
-            };
-        for c in &p.claims {
-            if !ruta_core::model::FIELDS.iter().any(|(f, _)| *f == c.field) && c.field != "quantity"
-            {
-                return Err(err(format!("unknown claim field '{}'", c.field)));
-            }
-            let value = c.value().map_err(&err)?;
-            let (key, kind) = use_source(&mut rec, &c.source)?;
-            let confidence = c.confidence.unwrap_or_else(|| default_confidence(kind));
-            if !(0.0..=1.0).contains(&confidence) {
-                return Err(err(format!("confidence {confidence} outside 0–1")));
-            }
-            rec.claims.push(Claim {
-                field: c.field.clone(),
-                value,
-                source: key,
-                locator: Some(format!("ruta registry {}", p.id)),
-                span: None,
-                quote: c.quote.clone(),
-                confidence,
-                qualifier: c.qualifier.clone(),
-            });
-        }
-        for party in &p.parties {
-            let source = match &party.source {
-                Some(h) => Some(use_source(&mut rec, h)?.0),
-                None => None,
-            };
-            rec.parties.push(Party {
-                org: OrgRef {
-                    name: party.org.clone(),
-                    kind: None,
-                    country: None,
-                },
-                role: party.role,
-                share: party.share,
-                source,
-            });
+        add_claims(&mut rec, &p.id, &p.claims, &sources, false).map_err(&err)?;
+        add_parties(&mut rec, &p.parties, &sources).map_err(&err)?;
+        for x in &p.xrefs {
+            rec.relate(
+                RelationKind::SameProject,
+                x,
+                true,
+                RelationOrigin::Registry,
+                &format!("registry {}: xrefs", p.id),
+            );
         }
         if let Some(l) = &p.location {
             if !(1..=9).contains(&l.precision)
@@ -383,7 +374,7 @@ pub fn records() -> Result<Vec<Record>, RegistryError> {
                 return Err(err("location out of range".into()));
             }
             let source = match &l.source {
-                Some(h) => Some(use_source(&mut rec, h)?.0),
+                Some(h) => Some(use_source(&mut rec, &sources, h).map_err(&err)?.0),
                 None => None,
             };
             rec.locations.push(Location {
@@ -404,7 +395,7 @@ pub fn records() -> Result<Vec<Record>, RegistryError> {
             let mut srcs = Vec::new();
             for h in &e.sources {
                 srcs.push(EventSource {
-                    source: use_source(&mut rec, h)?.0,
+                    source: use_source(&mut rec, &sources, h).map_err(&err)?.0,
                     quote: None,
                     locator: None,
                 });
@@ -419,12 +410,199 @@ pub fn records() -> Result<Vec<Record>, RegistryError> {
                 sources: srcs,
             });
         }
+        let flow_ids: HashSet<&str> = p.flow.iter().map(|f| f.id.as_str()).collect();
+        if flow_ids.len() != p.flow.len() {
+            return Err(err("two flows share an id".into()));
+        }
+        let local = |id: &str| {
+            if flow_ids.contains(id) {
+                format!("{}~{id}", p.id)
+            } else {
+                id.to_string()
+            }
+        };
+        let mut flows = Vec::with_capacity(p.flow.len());
+        for f in &p.flow {
+            let fid = format!("{}~{}", p.id, f.id);
+            let ferr = |reason: String| RegistryError::Entry {
+                id: fid.clone(),
+                reason,
+            };
+            let mut attributes = BTreeMap::new();
+            attributes.insert("curated".to_string(), serde_json::json!(true));
+            let mut fr = Record::new(
+                "registry",
+                Project {
+                    id: fid.clone(),
+                    name: f.name.clone(),
+                    aliases: Vec::new(),
+                    description: None,
+                    country: Some(country.clone()),
+                    sector_code: None,
+                    sector_name: None,
+                    sector_group: class.group,
+                    sector_subgroup: Some(class.subgroup.clone()),
+                    sector_rule: Some(class.rule.clone()),
+                    parent_id: None,
+                    package_id: None,
+                    dataset: None,
+                    record_id: None,
+                    attributes,
+                },
+            );
+            let mut stmt = FlowStmt::stated(f.kind, format!("registry {}", p.id));
+            stmt.include_in_aggregates = Some(true);
+            fr.flow = Some(stmt);
+            add_claims(&mut fr, &fid, &f.claims, &sources, true).map_err(&ferr)?;
+            if let Some(y) = f.year {
+                let key = fr
+                    .claims
+                    .first()
+                    .map(|c| c.source.clone())
+                    .or_else(|| rec.sources.first().map(|s| s.key()));
+                if let Some(key) = key {
+                    if !fr.sources.iter().any(|s| s.key() == key)
+                        && let Some(s) = rec.sources.iter().find(|s| s.key() == key)
+                    {
+                        fr.sources.push(s.clone());
+                    }
+                    fr.claims.push(Claim {
+                        field: "year".into(),
+                        value: ClaimValue::Number { value: y as f64 },
+                        source: key,
+                        locator: Some(format!("ruta registry {fid}")),
+                        span: None,
+                        quote: None,
+                        confidence: 1.0,
+                        qualifier: None,
+                    });
+                }
+            }
+            add_parties(&mut fr, &f.parties, &sources).map_err(&ferr)?;
+            fr.relate(
+                RelationKind::SameProject,
+                &p.id,
+                true,
+                RelationOrigin::Registry,
+                &format!("registry {}: flow {}", p.id, f.id),
+            );
+            for x in &f.same_as {
+                fr.relate(
+                    RelationKind::SameAs,
+                    x,
+                    true,
+                    RelationOrigin::Registry,
+                    &format!("registry {fid}: same_as"),
+                );
+            }
+            for x in &f.finances {
+                fr.relate(
+                    RelationKind::Finances,
+                    &local(x),
+                    true,
+                    RelationOrigin::Registry,
+                    &format!("registry {fid}: finances"),
+                );
+            }
+            for x in &f.refinances {
+                fr.relate(
+                    RelationKind::Refinances,
+                    &local(x),
+                    true,
+                    RelationOrigin::Registry,
+                    &format!("registry {fid}: refinances"),
+                );
+            }
+            if fr.sources.is_empty() {
+                // A flow known only from the project's sources (its contractor, its year).
+                if let Some(s) = rec.sources.first() {
+                    fr.sources.push(s.clone());
+                }
+            }
+            flows.push(fr);
+        }
         if rec.sources.is_empty() {
             return Err(err("no source".into()));
         }
         out.push(rec);
+        out.extend(flows);
     }
     Ok(out)
+}
+
+fn use_source(
+    rec: &mut Record,
+    sources: &BTreeMap<String, Source>,
+    handle: &str,
+) -> Result<(String, SourceKind), String> {
+    let s = sources
+        .get(handle)
+        .ok_or_else(|| format!("unknown source '{handle}'"))?;
+    Ok((rec.add_source(s.clone()), s.kind))
+}
+
+/// Adds a project's or a flow's claims: `value` and project fields on a project, `amount`
+/// and flow fields on a flow.
+fn add_claims(
+    rec: &mut Record,
+    id: &str,
+    defs: &[ClaimDef],
+    sources: &BTreeMap<String, Source>,
+    flow: bool,
+) -> Result<(), String> {
+    for c in defs {
+        if !ruta_core::model::FIELDS.iter().any(|(f, _)| *f == c.field) && c.field != "quantity" {
+            return Err(format!("unknown claim field '{}'", c.field));
+        }
+        match (flow, c.field.as_str()) {
+            (false, "amount") => {
+                return Err("a project states its `value`; amounts belong to its flows".into());
+            }
+            (true, "value") => return Err("a flow states its `amount`, not a `value`".into()),
+            _ => {}
+        }
+        let value = c.value()?;
+        let (key, kind) = use_source(rec, sources, &c.source)?;
+        let confidence = c.confidence.unwrap_or_else(|| default_confidence(kind));
+        if !(0.0..=1.0).contains(&confidence) {
+            return Err(format!("confidence {confidence} outside 0–1"));
+        }
+        rec.claims.push(Claim {
+            field: c.field.clone(),
+            value,
+            source: key,
+            locator: Some(format!("ruta registry {id}")),
+            span: None,
+            quote: c.quote.clone(),
+            confidence,
+            qualifier: c.qualifier.clone(),
+        });
+    }
+    Ok(())
+}
+
+fn add_parties(
+    rec: &mut Record,
+    defs: &[PartyDef],
+    sources: &BTreeMap<String, Source>,
+) -> Result<(), String> {
+    for party in defs {
+        let source = match &party.source {
+            Some(h) => Some(use_source(rec, sources, h)?.0),
+            None => None,
+        };
+        rec.parties.push(Party {
+            org: OrgRef {
+                name: party.org.clone(),
+                kind: None,
+                country: None,
+            },
+            role: party.role,
+            share: party.share,
+            source,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -434,10 +612,13 @@ mod tests {
     #[test]
     fn registry_parses_and_every_record_has_a_source() {
         let recs = records().expect("registry is valid");
-        assert!(recs.len() >= 40, "{} records", recs.len());
+        let projects = recs.iter().filter(|r| r.flow.is_none()).count();
+        assert!(projects >= 40, "{projects} projects");
         for r in &recs {
             assert!(!r.sources.is_empty(), "{}", r.project.id);
-            assert!(!r.claims.is_empty(), "{} has no claim", r.project.id);
+            if r.flow.is_none() {
+                assert!(!r.claims.is_empty(), "{} has no claim", r.project.id);
+            }
         }
     }
 
@@ -479,11 +660,24 @@ mod tests {
             .claims
             .iter()
             .filter_map(|c| match &c.value {
-                ClaimValue::Money(m) if m.currency == "USD" && m.amount >= 1e9 => Some(m.amount),
+                ClaimValue::Money(m) if c.field == "value" && m.currency == "USD" => Some(m.amount),
                 _ => None,
             })
             .collect();
         usd.sort_by(f64::total_cmp);
         assert_eq!(usd, vec![1.3e9, 3.0e9, 3.6e9, 3.7e9]);
+        // The stake purchase and the 2020 investment are flows of their own.
+        let stake = recs
+            .iter()
+            .find(|r| r.project.id == "per-chancay-port~cosco-stake-2019")
+            .unwrap();
+        assert_eq!(stake.flow.as_ref().unwrap().kind, FlowKind::MAndA);
+        assert!(
+            stake
+                .relations
+                .iter()
+                .any(|r| r.kind == RelationKind::SameAs
+                    && r.other == "cgit-2025-2019-january-china-ocean-shipping-cosco-per-volcan")
+        );
     }
 }

@@ -15,9 +15,8 @@ use ruta_store::evidence::{EvidenceFilter, EvidenceRow};
 use ruta_store::explore::{
     self, CountryDetail, CountrySummary, MatrixRow, OrgDetail, OrgSummary, SearchResults,
 };
-use ruta_store::query::{
-    self, FrontierRow, ProjectDetail, ProjectSummary, SourceInfo, StatRow, StatsBy,
-};
+use ruta_store::flows::{self as flowq, FlowInfo, FrontierRow, StatRow, StatsBy};
+use ruta_store::query::{self, ProjectDetail, ProjectSummary, SourceInfo};
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -31,6 +30,7 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/api/projects.csv", get(projects_csv))
         .route("/api/projects.geojson", get(projects_geojson))
         .route("/api/projects/{id}", get(project))
+        .route("/api/flows", get(flow_list))
         .route("/api/stats/flows", get(flows))
         .route("/api/stats/frontier-share", get(frontier_share))
         .route("/api/countries", get(countries))
@@ -77,7 +77,7 @@ struct FilterParams {
     country: Option<String>,
     /// traditional_infrastructure, new_frontier, extractives, agriculture, social, finance_other
     sector_group: Option<String>,
-    /// loan, grant, fdi, m_and_a, construction_contract, other
+    /// loan, grant, equity, m_and_a, construction_contract, debt_relief, unknown
     flow_kind: Option<String>,
     /// pledge, commitment, implementation, completion, suspended, cancelled
     status: Option<String>,
@@ -141,8 +141,11 @@ async fn projects(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<ProjectPa
     }))
 }
 
-/// Everything about one project: fields, locations, parties, every claim with its source
-/// and quote (conflicts flagged), events, parent and children.
+/// Everything about one project: its value, its flows (each counted or not, and why),
+/// its records, locations, parties, every claim with its source and quote (conflicts
+/// flagged), events, parent and children. Any record id resolves: a dataset id whose
+/// record now belongs to another project answers with that project and
+/// `redirected_from`.
 #[utoipa::path(get, path = "/api/projects/{id}", tag = "projects", params(("id" = String, Path, description = "Project id")),
     responses((status = 200, body = ProjectDetail), (status = 404, body = ErrorBody)))]
 async fn project(
@@ -236,6 +239,54 @@ async fn projects_geojson(State(st): St, RawQuery(raw): RawQuery) -> Result<Resp
         .into_response())
 }
 
+/// Which flows `/api/flows` lists.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct FlowListParams {
+    /// Only the flows of this project (any of its record ids).
+    project: Option<String>,
+    /// true: only flows totals count; false: only flows they leave out.
+    counted: Option<bool>,
+    /// 1–1000 (default 50).
+    limit: Option<u32>,
+    /// Rows to skip (default 0).
+    offset: Option<u64>,
+}
+
+/// A page of flows.
+#[derive(Serialize, ToSchema)]
+pub struct FlowPage {
+    pub items: Vec<FlowInfo>,
+    /// Flows matching the filters.
+    pub total: u64,
+    pub limit: u32,
+    pub offset: u64,
+    pub next_offset: Option<u64>,
+}
+
+/// Flows (loans, grants, equity investments and acquisitions, construction contracts),
+/// largest first, each with its evidence, parties, relations, and whether totals count
+/// it and why not. The counted flows with the same filters sum to `/api/stats/flows`.
+#[utoipa::path(get, path = "/api/flows", tag = "flows", params(FilterParams, FlowListParams),
+    responses((status = 200, body = FlowPage), (status = 400, body = ErrorBody)))]
+async fn flow_list(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<FlowPage> {
+    let p = Params::parse(raw.as_deref());
+    let f = p.filter()?;
+    let (limit, offset) = p.page(DEFAULT_LIMIT, MAX_LIMIT)?;
+    let (items, total) = st
+        .pool
+        .with(|s| flowq::list_flows(s.conn(), &f, limit, offset))?;
+    let next = offset + items.len() as u64;
+    Ok(Json(FlowPage {
+        items,
+        total,
+        limit,
+        offset,
+        next_offset: (next < total).then_some(next),
+    }))
+}
+
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
@@ -255,9 +306,10 @@ pub enum FlowRow {
     Split(MatrixRow),
 }
 
-/// Totals of flows in constant 2021 US dollars, honouring include-in-aggregates (umbrella
-/// agreements and double-counting records excluded; a loan with several lenders split
-/// evenly among them).
+/// Totals of counted flows in constant 2021 US dollars (each flow once: duplicates,
+/// superseded releases, financed contracts, refinancings, umbrella parents, pledges and
+/// AidData's Recommended For Aggregates = No left out). By lender: counted loans split
+/// evenly among their Chinese lenders, "unattributed" when none is stated.
 #[utoipa::path(get, path = "/api/stats/flows", tag = "stats", params(FlowParams, FilterParams),
     responses((status = 200, body = Vec<FlowRow>), (status = 400, body = ErrorBody)))]
 async fn flows(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<FlowRow>> {
@@ -267,7 +319,7 @@ async fn flows(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<FlowRow>
     match p.get("split") {
         None => Ok(Json(
             st.pool
-                .with(|s| query::stats(s.conn(), by, &f))?
+                .with(|s| flowq::stats(s.conn(), by, &f))?
                 .into_iter()
                 .map(FlowRow::Total)
                 .collect(),
@@ -292,7 +344,7 @@ async fn flows(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<FlowRow>
 }
 
 /// The new-frontier share (digital, renewables, EVs and batteries, critical minerals) of
-/// each year's amount, aggregate projects only.
+/// each year's counted flows.
 #[utoipa::path(get, path = "/api/stats/frontier-share", tag = "stats",
     params(("by" = Option<String>, Query, description = "year (the only dimension; default)"), FilterParams),
     responses((status = 200, body = Vec<FrontierRow>), (status = 400, body = ErrorBody)))]
@@ -302,7 +354,7 @@ async fn frontier_share(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec
         return Err(ApiError::param("by", "the frontier share is by year only"));
     }
     let f = p.filter()?;
-    Ok(Json(st.pool.with(|s| query::frontier_share(s.conn(), &f))?))
+    Ok(Json(st.pool.with(|s| flowq::frontier_share(s.conn(), &f))?))
 }
 
 /// The 33 Latin American and Caribbean states and every other country with projects, with
@@ -616,9 +668,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "ruta", description = "An open observatory of China's finance, investment and trade in Latin America and the Caribbean. Every number traces to a source; sources that disagree are kept side by side."),
-    paths(projects, project, projects_csv, projects_geojson, flows, frontier_share, countries, country, organizations, organization, source, search, evidence, meta, import),
+    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, countries, country, organizations, organization, source, search, evidence, meta, import),
     components(schemas(ErrorBody)),
-    tags((name = "projects"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
+    tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
 )]
 struct ApiDoc;
 

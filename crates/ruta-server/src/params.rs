@@ -3,7 +3,8 @@
 //! unknown parameters are ignored.
 
 use crate::ApiError;
-use ruta_store::query::{Filter, Sort, StatsBy};
+use ruta_store::flows::StatsBy;
+use ruta_store::query::{Filter, Sort};
 
 /// The query string, decoded.
 pub struct Params(Vec<(String, String)>);
@@ -102,6 +103,18 @@ impl Params {
             f.bbox = Some(bbox(b)?);
         }
         f.dataset = self.get("dataset").map(str::to_string);
+        f.project = self.get("project").map(str::to_string);
+        f.counted = match self.get("counted") {
+            None => None,
+            Some("true" | "1" | "yes") => Some(true),
+            Some("false" | "0" | "no") => Some(false),
+            Some(v) => {
+                return Err(ApiError::param(
+                    "counted",
+                    format!("'{v}' is not true or false"),
+                ));
+            }
+        };
         Ok(f)
     }
 

@@ -144,10 +144,12 @@ async fn project_listing_filters_sorts_and_pages() {
                 .all(|p| p["sector_group"] == "new_frontier")
     );
     let v = ok("/api/projects?flow_kind=loan&status=completion&limit=1000").await;
+    assert!(items(&v).iter().all(|p| p["status"] == "completion"));
     assert!(
         items(&v)
             .iter()
-            .all(|p| p["flow_kind"] == "loan" && p["status"] == "completion")
+            .any(|p| p["id"] == "ecu-coca-codo-sinclair"),
+        "projects with a loan among their flows"
     );
     let v = ok("/api/projects?org=china-eximbank&limit=1000").await;
     assert!(
@@ -302,7 +304,7 @@ async fn a_project_with_every_claim_and_its_source() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["field"] == "amount")
+        .filter(|c| c["field"] == "value")
         .filter_map(|c| c["value"]["amount"].as_f64())
         .collect();
     for want in [1.3e9, 3.0e9, 3.6e9, 3.7e9] {
@@ -321,6 +323,61 @@ async fn a_project_with_every_claim_and_its_source() {
     assert!(!p["parties"].as_array().unwrap().is_empty());
     assert!(!p["events"].as_array().unwrap().is_empty());
     assert!(p["events"][0]["sources"].is_array());
+    // Its value, and its flows with what each counts and why not.
+    assert!(p["value"]["amount"].as_f64().unwrap() >= 1.3e9);
+    let flows = p["flows"].as_array().unwrap();
+    assert!(
+        flows
+            .iter()
+            .any(|f| f["kind"] == "m_and_a" && f["year"] == 2019)
+    );
+    for f in flows {
+        assert!(f["counted"].is_boolean());
+        assert_eq!(
+            f["counted"] == false,
+            f["not_counted_reason"].is_string(),
+            "{f}"
+        );
+    }
+    // Any record id resolves, to the project now holding it.
+    let r = ok("/api/projects/per-chancay-port~cosco-stake-2019").await;
+    assert_eq!(r["id"], "per-chancay-port");
+    assert_eq!(r["redirected_from"], "per-chancay-port~cosco-stake-2019");
+}
+
+#[tokio::test]
+async fn flows_list_sums_to_the_totals() {
+    let totals = ok("/api/stats/flows?by=year").await;
+    let total: f64 = totals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["amount_usd"].as_f64().unwrap())
+        .sum();
+    let mut sum = 0.0;
+    let mut offset = 0;
+    loop {
+        let page = ok(&format!(
+            "/api/flows?counted=true&limit=1000&offset={offset}"
+        ))
+        .await;
+        sum += items(&page)
+            .iter()
+            .filter_map(|f| f["amount_usd"].as_f64())
+            .sum::<f64>();
+        match page["next_offset"].as_u64() {
+            Some(n) => offset = n,
+            None => break,
+        }
+    }
+    assert!((sum - total).abs() < 1.0, "{sum} vs {total}");
+    let v = ok("/api/flows?project=per-chancay-port").await;
+    assert!(
+        items(&v)
+            .iter()
+            .all(|f| f["project_id"] == "per-chancay-port")
+    );
+    error("/api/flows?counted=maybe", StatusCode::BAD_REQUEST).await;
 }
 
 #[tokio::test]
@@ -351,24 +408,10 @@ async fn flows_honour_include_in_aggregates() {
             .iter()
             .any(|r| r["key"] == "china-development-bank")
     );
-    // The trans-Pacific cable does not count (include_in_aggregates = false).
-    let chl = ok("/api/stats/flows?by=country&country=CHL").await;
-    let n: u64 = chl
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["count"].as_u64().unwrap())
-        .sum();
-    let all = ok("/api/projects?country=CHL&limit=1000").await;
-    let counting = items(&all)
-        .iter()
-        .filter(|p| p["include_in_aggregates"] == true)
-        .count() as u64;
-    assert!(
-        n <= counting && n < all["total"].as_u64().unwrap(),
-        "{n} of {}",
-        all["total"]
-    );
+    // The trans-Pacific cable (a proposal) has no flow: it adds nothing.
+    let cable = ok("/api/projects/chl-china-trans-pacific-cable").await;
+    assert!(cable["flows"].as_array().unwrap().is_empty());
+    assert!(cable["counted_usd"].is_null() && cable["value"]["amount"].is_number());
     let split = ok("/api/stats/flows?by=year&split=sector_group").await;
     let t: f64 = split
         .as_array()

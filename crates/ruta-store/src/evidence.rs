@@ -55,7 +55,7 @@ impl Writer<'_> {
         if want.is_empty() {
             return Ok(None);
         }
-        let mut st = self.tx().prepare_cached(
+        let mut st = self.tx.prepare_cached(
             "SELECT key, title FROM sources WHERE kind = ?1 AND title IS NOT NULL",
         )?;
         let rows = st.query_map([kind.as_str()], |r| {
@@ -70,10 +70,44 @@ impl Writer<'_> {
         Ok(None)
     }
 
+    /// Title, publisher, URL and date of a stored source.
+    #[allow(clippy::type_complexity)]
+    pub fn source_description(
+        &self,
+        key: &str,
+    ) -> Result<
+        Option<(
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )>,
+    > {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT title, publisher, url, date FROM sources WHERE key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?)
+    }
+
+    /// The projects (by id) of the registry's records in which an organization takes
+    /// part in `country`.
+    pub fn registry_projects_with(&self, org: &str, country: &str) -> Result<Vec<String>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT DISTINCT p.canonical_id FROM parties pa JOIN projects p ON p.id = pa.project_id
+                 JOIN record_origins r ON r.project_id = p.id AND r.origin = 'registry'
+                 WHERE pa.org_id = ?1 AND p.country = ?2",
+            )?
+            .query_map(params![org, country], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Whether a source with this key is stored.
     pub fn source_exists(&self, key: &str) -> Result<bool> {
         Ok(self
-            .tx()
+            .tx
             .prepare_cached("SELECT 1 FROM sources WHERE key = ?1")?
             .query_row([key], |_| Ok(()))
             .optional()?
@@ -83,7 +117,7 @@ impl Writer<'_> {
     /// Stores the text a source's spans refer to (kept once: the first text wins, so
     /// spans recorded earlier stay valid).
     pub fn set_source_text(&self, source_id: i64, text: &str) -> Result<()> {
-        self.tx()
+        self.tx
             .prepare_cached("UPDATE sources SET text = ?2 WHERE id = ?1 AND text IS NULL")?
             .execute(params![source_id, text])?;
         Ok(())
@@ -105,7 +139,7 @@ impl Writer<'_> {
     ) -> Result<bool> {
         let year = date.and_then(|d| d.get(..4));
         let existing: Option<i64> = self
-            .tx()
+            .tx
             .prepare_cached(
                 "SELECT id FROM events WHERE project_id = ?1 AND kind = ?2
                    AND (date IS NULL OR ?3 IS NULL OR substr(date, 1, 4) = ?3)
@@ -116,7 +150,7 @@ impl Writer<'_> {
         let event = match existing {
             Some(id) => {
                 if let Some(d) = date {
-                    self.tx()
+                    self.tx
                         .prepare_cached(
                             "UPDATE events SET date = ?2 WHERE id = ?1 AND date IS NULL",
                         )?
@@ -131,12 +165,12 @@ impl Writer<'_> {
                     date.unwrap_or(""),
                     ruta_core::text::fold(summary)
                 );
-                self.tx()
+                self.tx
                     .prepare_cached(
                         "INSERT OR IGNORE INTO events(project_id, kind, date, summary, event_key) VALUES (?1, ?2, ?3, ?4, ?5)",
                     )?
                     .execute(params![project, kind.as_str(), date, summary, key])?;
-                self.tx()
+                self.tx
                     .prepare_cached(
                         "SELECT id FROM events WHERE project_id = ?1 AND event_key = ?2",
                     )?
@@ -144,13 +178,13 @@ impl Writer<'_> {
             }
         };
         let n = self
-            .tx()
+            .tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO event_sources(event_id, source_id, quote, locator) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![event, source_id, quote, locator])?;
         if n > 0 {
-            self.tx()
+            self.tx
                 .prepare_cached(
                     "INSERT OR IGNORE INTO project_sources(project_id, source_id) VALUES (?1, ?2)",
                 )?
@@ -170,7 +204,7 @@ impl Writer<'_> {
             ruta_core::text::fold(&e.quote)
         ));
         let n = self
-            .tx()
+            .tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO evidence(source_id, kind, text, span_start, span_end, amount, currency, usd,
                    approx, qualifier, unit, country, orgs, quote, evidence_key)
@@ -194,8 +228,8 @@ impl Writer<'_> {
                 key
             ])?;
         if n > 0 {
-            let id = self.tx().last_insert_rowid();
-            self.tx()
+            let id = self.tx.last_insert_rowid();
+            self.tx
                 .prepare_cached("INSERT INTO evidence_fts(rowid, quote) VALUES (?1, ?2)")?
                 .execute(params![id, e.quote])?;
         }

@@ -2,14 +2,13 @@
 //! projects, organizations, sources, claim quotes and unattached evidence.
 
 use crate::Result;
-use crate::query::{
-    self, EventInfo, Filter, ProjectSummary, Sort, SourceInfo, StatRow, StatsBy, fts_query,
-};
+use crate::flows::{self, StatRow, StatsBy};
+use crate::query::{self, EventInfo, Filter, ProjectSummary, Sort, SourceInfo, fts_query};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde::Serialize;
 
-/// One country with its totals (aggregate projects only for amounts).
+/// One country with its totals (counted flows only for amounts).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountrySummary {
@@ -22,11 +21,11 @@ pub struct CountrySummary {
     pub subregion: Option<String>,
     /// One of the 33 Latin American and Caribbean states.
     pub lac: bool,
-    /// Every stored project in the country.
+    /// Every project in the country.
     pub projects: u64,
-    /// Projects that count in totals.
-    pub aggregate_projects: u64,
-    /// Sum of constant 2021 USD over projects that count in totals.
+    /// Flows that count in totals.
+    pub counted_flows: u64,
+    /// Sum of constant 2021 USD over counted flows.
     pub amount_usd: f64,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -46,7 +45,7 @@ fn country_summary(iso3: &str, projects: u64, agg: u64, amount: f64) -> Option<C
         subregion: lac.map(|l| l.subregion.clone()),
         lac: lac.is_some(),
         projects,
-        aggregate_projects: agg,
+        counted_flows: agg,
         amount_usd: amount,
         lat: lac.map(|l| l.lat),
         lon: lac.map(|l| l.lon),
@@ -57,11 +56,13 @@ fn country_summary(iso3: &str, projects: u64, agg: u64, amount: f64) -> Option<C
 /// largest total first.
 pub fn countries(conn: &Connection) -> Result<Vec<CountrySummary>> {
     let mut st = conn.prepare_cached(
-        "SELECT p.country, COUNT(*),
-                SUM(p.id IN (SELECT id FROM aggregate_projects WHERE country = p.country)),
-                COALESCE(SUM(CASE WHEN p.id IN (SELECT id FROM aggregate_projects WHERE country = p.country)
-                             THEN p.amount_usd END), 0)
-         FROM projects p WHERE p.country IS NOT NULL GROUP BY p.country",
+        "WITH p AS (SELECT country, COUNT(*) AS n FROM projects WHERE canonical_id = id AND country IS NOT NULL
+                    GROUP BY country),
+              f AS (SELECT country, COUNT(*) AS n, COALESCE(SUM(amount_usd), 0) AS usd FROM flows
+                    WHERE counted = 1 AND country IS NOT NULL GROUP BY country)
+         SELECT p.country, p.n, COALESCE(f.n, 0), COALESCE(f.usd, 0) FROM p LEFT JOIN f ON f.country = p.country
+         UNION ALL
+         SELECT f.country, 0, f.n, f.usd FROM f WHERE f.country NOT IN (SELECT country FROM p)",
     )?;
     let rows = st
         .query_map([], |r| {
@@ -104,28 +105,22 @@ pub struct MatrixRow {
 }
 
 /// Totals by `by` split by a second dimension (sector group, flow kind or country);
-/// aggregate projects only.
+/// counted flows only.
 pub fn stats_split(
     conn: &Connection,
     by: StatsBy,
     split: StatsBy,
     f: &Filter,
 ) -> Result<Vec<MatrixRow>> {
-    let col = |s: StatsBy| match s {
-        StatsBy::Year => Some("year"),
-        StatsBy::Country => Some("country"),
-        StatsBy::SectorGroup => Some("sector_group"),
-        StatsBy::FlowKind => Some("flow_kind"),
-        StatsBy::Lender => None,
-    };
+    let col = |s: StatsBy| s.column().map(|c| c.trim_start_matches("f."));
     let (Some(a), Some(b)) = (col(by), col(split)) else {
         return Err(crate::StoreError::Invalid(
             "lender cannot be split or split by".into(),
         ));
     };
-    let (cond, params) = f.sql_public();
+    let (base, params) = flows::counted_sql(f);
     let sql = format!(
-        "SELECT {a}, {b}, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM (SELECT p.* FROM aggregate_projects p{cond})
+        "SELECT {a}, {b}, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base})
          GROUP BY {a}, {b} ORDER BY {a} IS NULL, {a}, {b}"
     );
     let rows = conn
@@ -203,11 +198,11 @@ pub fn country_detail(conn: &Connection, iso3: &str) -> Result<Option<CountryDet
         capital: lac.map(|l| l.capital.clone()),
         currency: lac.map(|l| l.currency.clone()),
         by_year: stats_split(conn, StatsBy::Year, StatsBy::SectorGroup, &f)?,
-        by_sector_group: query::stats(conn, StatsBy::SectorGroup, &f)?,
-        by_flow_kind: query::stats(conn, StatsBy::FlowKind, &f)?,
-        lenders: query::stats(conn, StatsBy::Lender, &f)?,
+        by_sector_group: flows::stats(conn, StatsBy::SectorGroup, &f)?,
+        by_flow_kind: flows::stats(conn, StatsBy::FlowKind, &f)?,
+        lenders: flows::stats(conn, StatsBy::Lender, &f)?,
         top_projects: top,
-        events: events_where(conn, "p.country = ?1", params![iso3], 200)?,
+        events: events_where(conn, "c.country = ?1", params![iso3], 200)?,
         country: summary,
     }))
 }
@@ -219,7 +214,8 @@ fn events_where(
     limit: u32,
 ) -> Result<Vec<ProjectEvent>> {
     let sql = format!(
-        "SELECT e.id, e.kind, e.date, e.summary, p.id, p.name FROM events e JOIN projects p ON p.id = e.project_id
+        "SELECT e.id, e.kind, e.date, e.summary, c.id, c.name FROM events e JOIN projects p ON p.id = e.project_id
+           JOIN projects c ON c.id = p.canonical_id
          WHERE {cond} ORDER BY e.date IS NULL, e.date DESC, e.id LIMIT {limit}"
     );
     let rows = conn
@@ -373,8 +369,9 @@ pub fn organization_detail(conn: &Connection, id: &str) -> Result<Option<OrgDeta
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let sql = format!(
-        "SELECT pa.role, pa.share, {} FROM parties pa JOIN projects p ON p.id = pa.project_id WHERE pa.org_id = ?1
-         ORDER BY p.amount_usd IS NULL, p.amount_usd DESC, p.id LIMIT 500",
+        "SELECT pa.role, MAX(pa.share), {} FROM parties pa JOIN projects r ON r.id = pa.project_id
+           JOIN projects p ON p.id = r.canonical_id WHERE pa.org_id = ?1
+         GROUP BY p.id, pa.role ORDER BY p.amount_usd IS NULL, p.amount_usd DESC, p.id LIMIT 500",
         query::SUMMARY_COLS
     );
     let projects_list = conn
@@ -392,8 +389,8 @@ pub fn organization_detail(conn: &Connection, id: &str) -> Result<Option<OrgDeta
         ..Filter::default()
     };
     Ok(Some(OrgDetail {
-        by_year: query::stats(conn, StatsBy::Year, &f)?,
-        by_country: query::stats(conn, StatsBy::Country, &f)?,
+        by_year: flows::stats(conn, StatsBy::Year, &f)?,
+        by_country: flows::stats(conn, StatsBy::Country, &f)?,
         org,
         aliases,
         parent,
@@ -453,7 +450,8 @@ pub fn search(conn: &Connection, q: &str, limit: u32) -> Result<SearchResults> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let claims = conn
         .prepare_cached(
-            "SELECT c.id, c.project_id, p.name, c.field, c.quote, c.source_id FROM claims c JOIN projects p ON p.id = c.project_id
+            "SELECT c.id, p.canonical_id, (SELECT name FROM projects WHERE id = p.canonical_id), c.field, c.quote, c.source_id
+             FROM claims c JOIN projects p ON p.id = c.project_id
              WHERE c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?1 ORDER BY rank LIMIT ?2)",
         )?
         .query_map(params![m, limit], |r| {

@@ -9,8 +9,10 @@
 //! hand it `ruta_core` records.
 
 mod claimrow;
+mod derive;
 pub mod evidence;
 pub mod explore;
+pub mod flows;
 pub mod query;
 pub mod schema;
 mod write;
@@ -18,7 +20,7 @@ mod write;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 
-pub use write::{Outcome, Writer, timestamp};
+pub use write::{Outcome, StoredFlow, Writer, timestamp};
 
 /// Everything that can go wrong opening or using the store. Messages are one line and
 /// name the file.
@@ -298,7 +300,11 @@ impl Store {
             "INSERT INTO meta(key, value) VALUES ('created_by', ?1) ON CONFLICT(key) DO NOTHING",
             [concat!("ruta ", env!("CARGO_PKG_VERSION"))],
         )?;
-        tx.commit()?;
+        let mut w = Writer::new(tx)?;
+        if (1..4).contains(&ver) {
+            w.flows_from_schema_3()?;
+        }
+        w.commit()?;
         Ok(())
     }
 

@@ -1,16 +1,22 @@
 //! Read queries: project listings with filters, project detail with every claim and
-//! its source, totals, countries, organizations, sources and full-text search.
+//! its source, every flow and why it counts or not; sources. Flows and totals are in
+//! `flows`.
+//!
+//! A *project* is a row of `projects` whose `canonical_id` is its own id; every other
+//! row is a record merged into the project named by its `canonical_id`. Listings show
+//! projects; [`project_detail`] accepts any record id and answers with the project that
+//! now holds the record (saying so in `redirected_from`).
 
 use crate::Result;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
-use ruta_core::model::ClaimValue;
 use ruta_core::resolve::{self, Candidate};
 use ruta_core::{FlowKind, SectorGroup, SourceKind, Status};
 use serde::Serialize;
 use serde_json::json;
 
-/// Which projects a listing or a total covers. Empty fields do not filter.
+/// Which projects a listing covers, or which flows a total covers. Empty fields do not
+/// filter.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub country: Option<String>,
@@ -27,6 +33,10 @@ pub struct Filter {
     pub bbox: Option<[f64; 4]>,
     /// Dataset name as stored (`projects.dataset`), or "registry".
     pub dataset: Option<String>,
+    /// Flows only: the project (any of its record ids).
+    pub project: Option<String>,
+    /// Flows only: counted (true) or not counted (false).
+    pub counted: Option<bool>,
 }
 
 /// Turns free text into an FTS5 query that cannot fail to parse: every word quoted,
@@ -45,54 +55,84 @@ pub fn fts_query(text: &str) -> Option<String> {
     Some(q)
 }
 
-impl Filter {
-    /// SQL conditions on alias `p` and their parameters.
-    pub(crate) fn sql_public(&self) -> (String, Vec<Value>) {
-        self.sql()
+/// SQL conditions and their parameters.
+struct Conds {
+    conds: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Conds {
+    fn add(&mut self, cond: &str, v: Vec<Value>) {
+        self.conds.push(cond.to_string());
+        self.params.extend(v);
     }
 
-    fn sql(&self) -> (String, Vec<Value>) {
-        let mut conds: Vec<String> = Vec::new();
-        let mut params: Vec<Value> = Vec::new();
-        let mut add = |cond: &str, v: Vec<Value>| {
-            conds.push(cond.to_string());
-            params.extend(v);
+    fn finish(self) -> (String, Vec<Value>) {
+        let sql = if self.conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.conds.join(" AND "))
         };
-        if let Some(c) = &self.country {
-            add("p.country = ?", vec![Value::Text(c.clone())]);
+        (sql, self.params)
+    }
+}
+
+/// Canonical project ids whose records match a full-text query (`?` twice).
+const FTS_PROJECTS: &str = "SELECT r.canonical_id FROM projects r WHERE r.rowid IN (SELECT rowid FROM projects_fts WHERE projects_fts MATCH ?)
+     UNION SELECT r.canonical_id FROM parties pa JOIN projects r ON r.id = pa.project_id
+       WHERE pa.org_id IN (SELECT org_id FROM organizations_fts WHERE organizations_fts MATCH ?)";
+
+impl Filter {
+    fn org_ids(&self) -> Option<Vec<Value>> {
+        let o = self.org.as_ref()?;
+        Some(vec![
+            Value::Text(o.clone()),
+            Value::Text(ruta_core::orgs::org_id(o)),
+        ])
+    }
+
+    /// Conditions on projects (alias `p`, canonical rows only).
+    pub(crate) fn project_sql(&self) -> (String, Vec<Value>) {
+        let mut c = Conds {
+            conds: vec!["p.canonical_id = p.id".into()],
+            params: vec![],
+        };
+        if let Some(x) = &self.country {
+            c.add("p.country = ?", vec![Value::Text(x.clone())]);
         }
         if let Some(g) = self.sector_group {
-            add("p.sector_group = ?", vec![Value::Text(g.as_str().into())]);
+            c.add("p.sector_group = ?", vec![Value::Text(g.as_str().into())]);
         }
         if let Some(s) = self.status {
-            add("p.status = ?", vec![Value::Text(s.as_str().into())]);
+            c.add("p.status = ?", vec![Value::Text(s.as_str().into())]);
         }
         if let Some(k) = self.flow_kind {
-            add("p.flow_kind = ?", vec![Value::Text(k.as_str().into())]);
+            c.add(
+                "EXISTS(SELECT 1 FROM flows f WHERE f.project_id = p.id AND f.kind = ?)",
+                vec![Value::Text(k.as_str().into())],
+            );
         }
         if let Some(q) = self.q.as_deref().and_then(fts_query) {
-            add(
-                "(p.rowid IN (SELECT rowid FROM projects_fts WHERE projects_fts MATCH ?)
-                  OR p.id IN (SELECT pa.project_id FROM parties pa WHERE pa.org_id IN
-                      (SELECT org_id FROM organizations_fts WHERE organizations_fts MATCH ?)))",
+            c.add(
+                &format!("p.id IN ({FTS_PROJECTS})"),
                 vec![Value::Text(q.clone()), Value::Text(q)],
             );
         }
-        if let Some(o) = &self.org {
-            let id = ruta_core::orgs::org_id(o);
-            add(
-                "p.id IN (SELECT project_id FROM parties WHERE org_id IN (?, ?))",
-                vec![Value::Text(o.clone()), Value::Text(id)],
+        if let Some(ids) = self.org_ids() {
+            c.add(
+                "p.id IN (SELECT r.canonical_id FROM parties pa JOIN projects r ON r.id = pa.project_id
+                   WHERE pa.org_id IN (?, ?))",
+                ids,
             );
         }
         if let Some(y) = self.year_from {
-            add("p.year >= ?", vec![Value::Integer(y.into())]);
+            c.add("p.year >= ?", vec![Value::Integer(y.into())]);
         }
         if let Some(y) = self.year_to {
-            add("p.year <= ?", vec![Value::Integer(y.into())]);
+            c.add("p.year <= ?", vec![Value::Integer(y.into())]);
         }
         if let Some([x0, y0, x1, y1]) = self.bbox {
-            add(
+            c.add(
                 "p.lon BETWEEN ? AND ? AND p.lat BETWEEN ? AND ?",
                 vec![
                     Value::Real(x0),
@@ -104,17 +144,85 @@ impl Filter {
         }
         if let Some(d) = &self.dataset {
             if d == "registry" {
-                add("p.dataset IS NULL", vec![]);
+                c.add(
+                    "EXISTS(SELECT 1 FROM projects r WHERE r.canonical_id = p.id AND r.dataset IS NULL)",
+                    vec![],
+                );
             } else {
-                add("p.dataset = ?", vec![Value::Text(d.clone())]);
+                c.add(
+                    "EXISTS(SELECT 1 FROM projects r WHERE r.canonical_id = p.id AND r.dataset = ?)",
+                    vec![Value::Text(d.clone())],
+                );
             }
         }
-        let sql = if conds.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", conds.join(" AND "))
+        c.finish()
+    }
+
+    /// Conditions on flows (alias `f`).
+    pub(crate) fn flow_sql(&self) -> (String, Vec<Value>) {
+        let mut c = Conds {
+            conds: vec![],
+            params: vec![],
         };
-        (sql, params)
+        if let Some(x) = &self.country {
+            c.add("f.country = ?", vec![Value::Text(x.clone())]);
+        }
+        if let Some(g) = self.sector_group {
+            c.add("f.sector_group = ?", vec![Value::Text(g.as_str().into())]);
+        }
+        if let Some(s) = self.status {
+            c.add("f.status = ?", vec![Value::Text(s.as_str().into())]);
+        }
+        if let Some(k) = self.flow_kind {
+            c.add("f.kind = ?", vec![Value::Text(k.as_str().into())]);
+        }
+        if let Some(q) = self.q.as_deref().and_then(fts_query) {
+            c.add(
+                &format!("f.project_id IN ({FTS_PROJECTS})"),
+                vec![Value::Text(q.clone()), Value::Text(q)],
+            );
+        }
+        if let Some(ids) = self.org_ids() {
+            c.add(
+                "f.group_id IN (SELECT g.group_id FROM flows g JOIN parties pa ON pa.project_id = g.id
+                   WHERE pa.org_id IN (?, ?))",
+                ids,
+            );
+        }
+        if let Some(y) = self.year_from {
+            c.add("f.year >= ?", vec![Value::Integer(y.into())]);
+        }
+        if let Some(y) = self.year_to {
+            c.add("f.year <= ?", vec![Value::Integer(y.into())]);
+        }
+        if let Some([x0, y0, x1, y1]) = self.bbox {
+            c.add(
+                "f.project_id IN (SELECT id FROM projects WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?)",
+                vec![
+                    Value::Real(x0),
+                    Value::Real(x1),
+                    Value::Real(y0),
+                    Value::Real(y1),
+                ],
+            );
+        }
+        if let Some(d) = &self.dataset {
+            if d == "registry" {
+                c.add("f.origin = 'registry'", vec![]);
+            } else {
+                c.add("f.dataset = ?", vec![Value::Text(d.clone())]);
+            }
+        }
+        if let Some(p) = &self.project {
+            c.add(
+                "f.project_id = (SELECT canonical_id FROM projects WHERE id = ?)",
+                vec![Value::Text(p.clone())],
+            );
+        }
+        if let Some(b) = self.counted {
+            c.add("f.counted = ?", vec![Value::Integer(b.into())]);
+        }
+        c.finish()
     }
 }
 
@@ -172,9 +280,7 @@ impl Sort {
             Sort::Country => {
                 "p.country IS NULL, p.country, p.amount_usd IS NULL, p.amount_usd DESC, p.id"
             }
-            Sort::Relevance if has_q => {
-                "(SELECT bm25(projects_fts, 10.0, 5.0, 1.0) FROM projects_fts WHERE projects_fts MATCH ?q AND rowid = p.rowid), p.id"
-            }
+            Sort::Relevance if has_q => "m.score, p.id",
             Sort::Relevance => "p.amount_usd DESC, p.id",
         }
     }
@@ -194,6 +300,9 @@ pub const SUMMARY_FIELDS: &[&str] = &[
     "amount",
     "currency",
     "year",
+    "value_usd",
+    "counted_usd",
+    "flows",
     "sources",
     "dataset",
     "record_id",
@@ -214,18 +323,30 @@ pub struct ProjectSummary {
     pub sector_group: String,
     pub sector_subgroup: Option<String>,
     pub status: Option<String>,
+    /// The kind of the project's main flow (its largest counted one).
     pub flow_kind: String,
-    /// Constant 2021 US dollars (the displayed amount claim's).
+    /// Constant 2021 US dollars: the project's value when a source states one, else
+    /// the sum of its counted flows (null when neither is known).
     pub amount_usd: Option<f64>,
+    /// Nominal US dollars of the same.
     pub amount_usd_nominal: Option<f64>,
-    /// The displayed amount in its original currency.
+    /// The project's value, or its one counted flow's amount, in its original currency.
     pub amount: Option<f64>,
     pub currency: Option<String>,
+    /// The year of its first flow (else the year its sources give).
     pub year: Option<i64>,
+    /// The project's displayed value in constant 2021 USD (null when no source states
+    /// one).
+    pub value_usd: Option<f64>,
+    /// Sum of its counted flows in constant 2021 USD: what it adds to totals.
+    pub counted_usd: Option<f64>,
+    /// Number of flows (counted or not).
+    pub flows: i64,
     /// Number of distinct sources behind the project.
     pub sources: i64,
     pub dataset: Option<String>,
     pub record_id: Option<String>,
+    /// Whether at least one of its flows counts in totals.
     pub include_in_aggregates: bool,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -234,11 +355,7 @@ pub struct ProjectSummary {
 
 pub(crate) const SUMMARY_COLS: &str = "p.id, p.name, p.country, p.sector_group, p.sector_subgroup, p.status, p.flow_kind,
     p.amount_usd, p.amount_usd_nominal, p.amount, p.currency, p.year, p.source_count, p.dataset, p.record_id,
-    p.include_in_aggregates, p.lat, p.lon, p.precision";
-
-fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProjectSummary> {
-    summary_at(r, 0)
-}
+    p.include_in_aggregates, p.lat, p.lon, p.precision, p.value_usd, p.counted_usd, p.flow_count";
 
 /// A listing row whose columns (`SUMMARY_COLS`) start at `o`.
 pub(crate) fn summary_at(r: &rusqlite::Row<'_>, o: usize) -> rusqlite::Result<ProjectSummary> {
@@ -267,6 +384,9 @@ pub(crate) fn summary_at(r: &rusqlite::Row<'_>, o: usize) -> rusqlite::Result<Pr
         lat: r.get(o + 16)?,
         lon: r.get(o + 17)?,
         precision: r.get(o + 18)?,
+        value_usd: r.get(o + 19)?,
+        counted_usd: r.get(o + 20)?,
+        flows: r.get(o + 21)?,
     })
 }
 
@@ -278,25 +398,45 @@ pub fn list_projects(
     limit: u32,
     offset: u64,
 ) -> Result<(Vec<ProjectSummary>, u64)> {
-    let (cond, mut params) = f.sql();
+    let (cond, mut params) = f.project_sql();
     let total: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM projects p{cond}"))?
         .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
     let fts = f.q.as_deref().and_then(fts_query);
-    let mut order = sort.sql(fts.is_some()).to_string();
-    if order.contains("?q") {
-        order = order.replace("?q", "?");
-        params.push(Value::Text(fts.unwrap_or_default()));
-    }
+    let order = sort.sql(fts.is_some());
     params.push(Value::Integer(limit.into()));
     params.push(Value::Integer(offset.min(i64::MAX as u64) as i64));
-    let sql =
-        format!("SELECT {SUMMARY_COLS} FROM projects p{cond} ORDER BY {order} LIMIT ? OFFSET ?");
+    let sql = match (&fts, sort) {
+        // Relevance: each project's best-matching record, scored once by the FTS index.
+        (Some(q), Sort::Relevance) => {
+            params.insert(0, Value::Text(q.clone()));
+            format!(
+                "WITH s AS MATERIALIZED (SELECT rowid AS rid, bm25(projects_fts, 10.0, 5.0, 1.0) AS score
+                        FROM projects_fts WHERE projects_fts MATCH ?),
+                   m AS (SELECT r.canonical_id AS pid, MIN(s.score) AS score
+                        FROM s JOIN projects r ON r.rowid = s.rid GROUP BY r.canonical_id)
+                 SELECT {SUMMARY_COLS} FROM projects p JOIN m ON m.pid = p.id{cond}
+                 ORDER BY {order} LIMIT ? OFFSET ?"
+            )
+        }
+        _ => {
+            format!("SELECT {SUMMARY_COLS} FROM projects p{cond} ORDER BY {order} LIMIT ? OFFSET ?")
+        }
+    };
     let rows = conn
         .prepare_cached(&sql)?
-        .query_map(params_from_iter(params.iter()), summary)?
+        .query_map(params_from_iter(params.iter()), |r| summary_at(r, 0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((rows, total as u64))
+}
+
+/// The project that holds a record: the record's `canonical_id`, or None for an
+/// unknown id.
+pub fn project_of(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT canonical_id FROM projects WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
 }
 
 /// A source as shown next to a claim.
@@ -314,9 +454,13 @@ pub struct SourceInfo {
     pub dataset_version: Option<String>,
     pub record_id: Option<String>,
     pub note: Option<String>,
+    /// A dataset row's file (base name), sheet and line.
+    pub file: Option<String>,
+    pub sheet: Option<String>,
+    pub line: Option<i64>,
 }
 
-pub(crate) const SOURCE_COLS: &str = "s.id, s.kind, s.title, s.publisher, s.url, s.date, s.language, s.dataset, s.dataset_version, s.record_id, s.note";
+pub(crate) const SOURCE_COLS: &str = "s.id, s.kind, s.title, s.publisher, s.url, s.date, s.language, s.dataset, s.dataset_version, s.record_id, s.note, s.file, s.sheet, s.line";
 
 pub(crate) fn source_info(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<SourceInfo> {
     Ok(SourceInfo {
@@ -331,6 +475,9 @@ pub(crate) fn source_info(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<
         dataset_version: r.get(at + 8)?,
         record_id: r.get(at + 9)?,
         note: r.get(at + 10)?,
+        file: r.get(at + 11)?,
+        sheet: r.get(at + 12)?,
+        line: r.get(at + 13)?,
     })
 }
 
@@ -339,7 +486,10 @@ pub(crate) fn source_info(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClaimInfo {
     pub id: i64,
+    /// The record (dataset row, registry entry or flow) the claim was made about.
+    pub record: String,
     pub field: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub value: serde_json::Value,
     pub display: String,
     pub qualifier: Option<String>,
@@ -347,9 +497,10 @@ pub struct ClaimInfo {
     pub locator: Option<String>,
     pub span: Option<[i64; 2]>,
     pub quote: Option<String>,
-    /// This claim supplies the displayed value of its field.
+    /// This claim supplies the displayed value of its field (for its record; for the
+    /// project's `value`, status and dates, across all its records).
     pub chosen: bool,
-    /// A newer claim from the same source replaced it.
+    /// A newer claim from the same dataset record (or a newer release of it) replaced it.
     pub superseded: bool,
     /// Another live claim of the same field disagrees with it.
     pub conflict: bool,
@@ -364,7 +515,10 @@ pub struct PartyInfo {
     pub kind: Option<String>,
     pub country: Option<String>,
     pub role: String,
+    /// Ownership or financing share in percent.
     pub share: Option<f64>,
+    /// The record that names the party.
+    pub record: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -377,6 +531,7 @@ pub struct LocationInfo {
     pub admin1: Option<String>,
     pub admin2: Option<String>,
     pub place: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub geometry: Option<serde_json::Value>,
     pub share: Option<f64>,
     pub intersection_share: Option<f64>,
@@ -413,36 +568,67 @@ pub struct ProjectRef {
     pub year: Option<i64>,
 }
 
+/// The project's displayed value: what the display rule chose among its records'
+/// `value` claims, with the claim and its source.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ValueInfo {
+    /// In units of `currency`.
+    pub amount: f64,
+    pub currency: String,
+    pub year: Option<i64>,
+    /// Constant 2021 US dollars (ruta's method), when convertible.
+    pub amount_usd: Option<f64>,
+    pub claim: ClaimInfo,
+}
+
+/// A record that belongs to the project.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordRef {
+    pub id: String,
+    pub name: String,
+    /// The dataset the record is a row of; null for the registry.
+    pub dataset: Option<String>,
+    pub record_id: Option<String>,
+    /// Whether the record states a flow.
+    pub flow: bool,
+}
+
 /// Everything about one project.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectDetail {
     #[serde(flatten)]
     pub summary: ProjectSummary,
+    /// The id that was asked for, when it named a record now held by this project.
+    pub redirected_from: Option<String>,
+    /// The project's value (total cost or investment size) when a source states one.
+    pub value: Option<ValueInfo>,
+    /// Every flow of the project, counted or not, with why.
+    pub flows: Vec<crate::flows::FlowInfo>,
+    /// The records (dataset rows, registry entries) the project is made of.
+    pub records: Vec<RecordRef>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub aliases: Vec<serde_json::Value>,
     pub description: Option<String>,
     pub sector_code: Option<String>,
     pub sector_name: Option<String>,
     pub sector_rule: Option<String>,
-    pub umbrella: bool,
-    /// Whether the project counts in totals (include_in_aggregates and not shadowed by
-    /// a same_as dataset record).
-    pub counts_in_totals: bool,
     pub package_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub attributes: serde_json::Value,
     pub amount_year: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub dates: serde_json::Value,
-    pub loan_terms: serde_json::Value,
     pub locations: Vec<LocationInfo>,
     pub parties: Vec<PartyInfo>,
     pub claims: Vec<ClaimInfo>,
     pub events: Vec<EventInfo>,
-    /// Sources the record cites as a whole.
+    /// Sources the records cite as a whole.
     pub references: Vec<SourceInfo>,
     pub parent: Option<ProjectRef>,
     pub children: Vec<ProjectRef>,
-    /// Records describing the same real-world project.
-    pub same_as: Vec<ProjectRef>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -457,71 +643,76 @@ fn project_ref(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProjectRef> {
     })
 }
 
-/// The full record of one project, or None.
+/// The members of project `id` as a SQL set.
+const MEMBERS: &str = "(SELECT id FROM projects WHERE canonical_id = ?1)";
+
+/// The full record of the project holding record `id` (any record id resolves), or None.
 pub fn project_detail(conn: &Connection, id: &str) -> Result<Option<ProjectDetail>> {
+    let Some(pid) = project_of(conn, id)? else {
+        return Ok(None);
+    };
+    let redirected_from = (pid != id).then(|| id.to_string());
+    let id = pid.as_str();
+    struct Head {
+        summary: ProjectSummary,
+        description: Option<String>,
+        sector_code: Option<String>,
+        sector_name: Option<String>,
+        sector_rule: Option<String>,
+        package_id: Option<String>,
+        attributes: String,
+        amount_year: Option<i64>,
+        dates: serde_json::Value,
+        parent_id: Option<String>,
+        created_at: String,
+        updated_at: String,
+    }
     let head = conn
         .prepare_cached(&format!(
-            "SELECT {SUMMARY_COLS}, p.description, p.sector_code, p.sector_name, p.sector_rule, p.umbrella,
-               p.package_id, p.attributes, p.amount_year, NULL,
+            "SELECT {SUMMARY_COLS}, p.description, p.sector_code, p.sector_name, p.sector_rule,
+               p.package_id, p.attributes, p.amount_year,
                p.commitment_date, p.planned_start_date, p.actual_start_date, p.planned_completion_date,
-               p.actual_completion_date, p.interest_rate, p.maturity_years, p.grace_period_years, p.management_fee,
-               p.commitment_fee, p.collateral, p.first_repayment_date, p.last_repayment_date, p.parent_id,
-               p.created_at, p.updated_at,
-               EXISTS(SELECT 1 FROM aggregate_projects a WHERE a.id = p.id)
+               p.actual_completion_date, p.parent_id, p.created_at, p.updated_at
              FROM projects p WHERE p.id = ?1"
         ))?
         .query_row([id], |r| {
-            let s = summary(r)?;
-            let attrs: String = r.get(25)?;
-            Ok((
-                s,
-                (r.get::<_, Option<String>>(19)?, r.get::<_, Option<String>>(20)?, r.get::<_, Option<String>>(21)?, r.get::<_, Option<String>>(22)?),
-                (r.get::<_, bool>(23)?, r.get::<_, Option<String>>(24)?, attrs, r.get::<_, Option<i64>>(26)?, r.get::<_, Option<i64>>(27)?),
-                json!({
-                    "commitment_date": r.get::<_, Option<String>>(28)?,
-                    "planned_start_date": r.get::<_, Option<String>>(29)?,
-                    "actual_start_date": r.get::<_, Option<String>>(30)?,
-                    "planned_completion_date": r.get::<_, Option<String>>(31)?,
-                    "actual_completion_date": r.get::<_, Option<String>>(32)?,
+            let o = 22;
+            Ok(Head {
+                summary: summary_at(r, 0)?,
+                description: r.get(o)?,
+                sector_code: r.get(o + 1)?,
+                sector_name: r.get(o + 2)?,
+                sector_rule: r.get(o + 3)?,
+                package_id: r.get(o + 4)?,
+                attributes: r.get(o + 5)?,
+                amount_year: r.get(o + 6)?,
+                dates: json!({
+                    "commitment_date": r.get::<_, Option<String>>(o + 7)?,
+                    "planned_start_date": r.get::<_, Option<String>>(o + 8)?,
+                    "actual_start_date": r.get::<_, Option<String>>(o + 9)?,
+                    "planned_completion_date": r.get::<_, Option<String>>(o + 10)?,
+                    "actual_completion_date": r.get::<_, Option<String>>(o + 11)?,
                 }),
-                json!({
-                    "interest_rate": r.get::<_, Option<f64>>(33)?,
-                    "maturity_years": r.get::<_, Option<f64>>(34)?,
-                    "grace_period_years": r.get::<_, Option<f64>>(35)?,
-                    "management_fee": r.get::<_, Option<f64>>(36)?,
-                    "commitment_fee": r.get::<_, Option<f64>>(37)?,
-                    "collateral": r.get::<_, Option<String>>(38)?,
-                    "first_repayment_date": r.get::<_, Option<String>>(39)?,
-                    "last_repayment_date": r.get::<_, Option<String>>(40)?,
-                }),
-                (r.get::<_, Option<String>>(41)?, r.get::<_, String>(42)?, r.get::<_, String>(43)?, r.get::<_, bool>(44)?),
-            ))
+                parent_id: r.get(o + 12)?,
+                created_at: r.get(o + 13)?,
+                updated_at: r.get(o + 14)?,
+            })
         })
         .optional()?;
-    let Some((
-        summary,
-        (description, sector_code, sector_name, sector_rule),
-        (umbrella, package_id, attrs, amount_year, _),
-        dates,
-        loan_terms,
-        (parent_id, created_at, updated_at, counts),
-    )) = head
-    else {
-        return Ok(None);
-    };
+    let Some(head) = head else { return Ok(None) };
     let aliases = conn
-        .prepare_cached(
-            "SELECT alias, lang FROM project_aliases WHERE project_id = ?1 ORDER BY alias",
-        )?
+        .prepare_cached(&format!(
+            "SELECT DISTINCT alias, lang FROM project_aliases WHERE project_id IN {MEMBERS} ORDER BY alias"
+        ))?
         .query_map([id], |r| {
             Ok(json!({"name": r.get::<_, String>(0)?, "lang": r.get::<_, Option<String>>(1)?}))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let locations = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT lat, lon, precision, admin1, admin2, place, geometry, share, feature_id, source_id, intersection_share
-             FROM locations WHERE project_id = ?1 ORDER BY COALESCE(precision, 9), id",
-        )?
+             FROM locations WHERE project_id IN {MEMBERS} ORDER BY COALESCE(precision, 9), id"
+        ))?
         .query_map([id], |r| {
             let precision: Option<i64> = r.get(2)?;
             let geometry: Option<String> = r.get(6)?;
@@ -541,67 +732,86 @@ pub fn project_detail(conn: &Connection, id: &str) -> Result<Option<ProjectDetai
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let parties = conn
-        .prepare_cached(
-            "SELECT o.id, o.name, o.kind, o.country, pa.role, pa.share FROM parties pa JOIN organizations o ON o.id = pa.org_id
-             WHERE pa.project_id = ?1 ORDER BY pa.role, o.name",
-        )?
-        .query_map([id], |r| {
-            Ok(PartyInfo {
-                org_id: r.get(0)?,
-                name: r.get(1)?,
-                kind: r.get(2)?,
-                country: r.get(3)?,
-                role: r.get(4)?,
-                share: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let parties = parties_of(conn, &format!("pa.project_id IN {MEMBERS}"), id)?;
     let claims = claims_of(conn, id)?;
+    let value = claims
+        .iter()
+        .find(|c| c.field == "value" && c.chosen)
+        .and_then(|c| {
+            let m: ruta_core::Money = serde_json::from_value(c.value.clone()).ok()?;
+            Some(ValueInfo {
+                amount: m.amount,
+                currency: m.currency.clone(),
+                year: m.year.map(i64::from),
+                amount_usd: m.usd_2021,
+                claim: c.clone(),
+            })
+        });
     let events = events_of(conn, id)?;
     let references = conn
         .prepare_cached(&format!(
-            "SELECT {SOURCE_COLS} FROM project_sources ps JOIN sources s ON s.id = ps.source_id WHERE ps.project_id = ?1 ORDER BY s.id"
+            "SELECT DISTINCT {SOURCE_COLS} FROM project_sources ps JOIN sources s ON s.id = ps.source_id
+             WHERE ps.project_id IN {MEMBERS} ORDER BY s.id"
         ))?
         .query_map([id], |r| source_info(r, 0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let parent = match parent_id {
+    let parent = match head.parent_id {
         Some(pid) => conn
             .prepare_cached(
-                "SELECT id, name, country, amount_usd, year FROM projects WHERE id = ?1",
+                "SELECT c.id, c.name, c.country, c.amount_usd, c.year FROM projects p JOIN projects c ON c.id = p.canonical_id
+                 WHERE p.id = ?1",
             )?
             .query_row([&pid], project_ref)
             .optional()?,
         None => None,
     };
     let children = conn
-        .prepare_cached("SELECT id, name, country, amount_usd, year FROM projects WHERE parent_id = ?1 ORDER BY year, id")?
+        .prepare_cached(&format!(
+            "SELECT DISTINCT c.id, c.name, c.country, c.amount_usd, c.year FROM projects p JOIN projects c ON c.id = p.canonical_id
+             WHERE p.parent_id IN {MEMBERS} AND c.id <> ?1 ORDER BY c.year, c.id"
+        ))?
         .query_map([id], project_ref)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let same_as = conn
+    let records = conn
         .prepare_cached(
-            "SELECT p.id, p.name, p.country, p.amount_usd, p.year FROM project_links l JOIN projects p ON p.id = l.other_id
-             WHERE l.project_id = ?1 AND l.kind = 'same_as'
-             UNION
-             SELECT p.id, p.name, p.country, p.amount_usd, p.year FROM project_links l JOIN projects p ON p.id = l.project_id
-             WHERE l.other_id = ?1 AND l.kind = 'same_as'",
+            "SELECT p.id, p.name, p.dataset, p.record_id, EXISTS(SELECT 1 FROM flows f WHERE f.id = p.id)
+             FROM projects p WHERE p.canonical_id = ?1 ORDER BY p.id <> ?1, p.dataset IS NOT NULL, p.id",
         )?
-        .query_map([id], project_ref)?
+        .query_map([id], |r| {
+            Ok(RecordRef {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                dataset: r.get(2)?,
+                record_id: r.get(3)?,
+                flow: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let flows = crate::flows::list_flows(
+        conn,
+        &Filter {
+            project: Some(id.to_string()),
+            ..Filter::default()
+        },
+        u32::MAX,
+        0,
+    )?
+    .0;
     Ok(Some(ProjectDetail {
-        summary,
+        summary: head.summary,
+        redirected_from,
+        value,
+        flows,
+        records,
         aliases,
-        description,
-        sector_code,
-        sector_name,
-        sector_rule,
-        umbrella,
-        counts_in_totals: counts,
-        package_id,
-        attributes: serde_json::from_str(&attrs).unwrap_or(json!({})),
-        amount_year,
-        dates,
-        loan_terms,
+        description: head.description,
+        sector_code: head.sector_code,
+        sector_name: head.sector_name,
+        sector_rule: head.sector_rule,
+        package_id: head.package_id,
+        attributes: serde_json::from_str(&head.attributes).unwrap_or(json!({})),
+        amount_year: head.amount_year,
+        dates: head.dates,
         locations,
         parties,
         claims,
@@ -609,55 +819,81 @@ pub fn project_detail(conn: &Connection, id: &str) -> Result<Option<ProjectDetai
         references,
         parent,
         children,
-        same_as,
-        created_at,
-        updated_at,
+        created_at: head.created_at,
+        updated_at: head.updated_at,
     }))
 }
 
+/// Parties matching `cond` (alias `pa`; `?1` bound to `arg`), one per organization and
+/// role.
+pub(crate) fn parties_of(conn: &Connection, cond: &str, arg: &str) -> Result<Vec<PartyInfo>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT o.id, o.name, o.kind, o.country, pa.role, MAX(pa.share), MIN(pa.project_id)
+             FROM parties pa JOIN organizations o ON o.id = pa.org_id
+             WHERE {cond} GROUP BY o.id, pa.role ORDER BY pa.role, o.name"
+        ))?
+        .query_map([arg], |r| {
+            Ok(PartyInfo {
+                org_id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                country: r.get(3)?,
+                role: r.get(4)?,
+                share: r.get(5)?,
+                record: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Every claim of every record of project `project`, each marked with its standing:
+/// per record for the flow's fields, across the project for the project's own fields
+/// (value, status, dates, quantities).
 fn claims_of(conn: &Connection, project: &str) -> Result<Vec<ClaimInfo>> {
     struct Raw {
         info: ClaimInfo,
-        value: ClaimValue,
+        value: ruta_core::ClaimValue,
         key: String,
     }
     let raws = conn
         .prepare_cached(&format!(
-            "SELECT c.id, c.field, {claim_cols}, c.qualifier, c.confidence, c.locator, c.span_start, c.span_end,
-               c.quote, s.key, {SOURCE_COLS}
-             FROM claims c JOIN sources s ON s.id = c.source_id WHERE c.project_id = ?1 ORDER BY c.field, c.id",
+            "SELECT c.id, c.project_id, c.field, {claim_cols}, c.qualifier, c.confidence, c.locator, c.span_start,
+               c.span_end, c.quote, s.key, {SOURCE_COLS}
+             FROM claims c JOIN sources s ON s.id = c.source_id WHERE c.project_id IN {MEMBERS}
+             ORDER BY c.field, c.id",
             claim_cols = crate::claimrow::COLUMNS
         ))?
         .query_map([project], |r| {
-            let value = crate::claimrow::value_at(r, 2)?;
-            let span = match (r.get::<_, Option<i64>>(15)?, r.get::<_, Option<i64>>(16)?) {
+            let value = crate::claimrow::value_at(r, 3)?;
+            let span = match (r.get::<_, Option<i64>>(16)?, r.get::<_, Option<i64>>(17)?) {
                 (Some(a), Some(b)) => Some([a, b]),
                 _ => None,
             };
             Ok(Raw {
                 info: ClaimInfo {
                     id: r.get(0)?,
-                    field: r.get(1)?,
+                    record: r.get(1)?,
+                    field: r.get(2)?,
                     value: serde_json::to_value(&value).unwrap_or_default(),
                     display: value.display(),
-                    qualifier: r.get(12)?,
-                    confidence: r.get(13)?,
-                    locator: r.get(14)?,
+                    qualifier: r.get(13)?,
+                    confidence: r.get(14)?,
+                    locator: r.get(15)?,
                     span,
-                    quote: r.get(17)?,
+                    quote: r.get(18)?,
                     chosen: false,
                     superseded: false,
                     conflict: false,
-                    source: source_info(r, 19)?,
+                    source: source_info(r, 20)?,
                 },
                 value,
-                key: r.get(18)?,
+                key: r.get(19)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let cands: Vec<Candidate<'_>> = raws
-        .iter()
-        .map(|r| Candidate {
+    fn cand(r: &Raw) -> Candidate<'_> {
+        Candidate {
             id: r.info.id,
             field: &r.info.field,
             value: &r.value,
@@ -665,12 +901,29 @@ fn claims_of(conn: &Connection, project: &str) -> Result<Vec<ClaimInfo>> {
             source_kind: r.info.source.kind.parse().unwrap_or(SourceKind::Other),
             source_date: r.info.source.date.as_deref(),
             confidence: r.info.confidence,
-        })
-        .collect();
-    let chosen: Vec<i64> = resolve::choose(&cands).values().map(|c| c.id).collect();
-    let superseded = resolve::superseded(&cands);
-    let conflicting = resolve::conflicting(&cands);
-    drop(cands);
+            dataset: r.info.source.dataset.as_deref(),
+            version: r.info.source.dataset_version.as_deref(),
+            record: r.info.source.record_id.as_deref(),
+        }
+    }
+    // The project's fields compete across its records; a flow's within its record.
+    let project_wide = |f: &str| !is_flow_field(f);
+    let mut chosen = std::collections::HashSet::new();
+    let mut superseded = std::collections::HashSet::new();
+    let mut conflicting = std::collections::HashSet::new();
+    let mut groups: std::collections::BTreeMap<(bool, &str), Vec<Candidate<'_>>> =
+        std::collections::BTreeMap::new();
+    for r in &raws {
+        let wide = project_wide(&r.info.field);
+        let key = if wide { "" } else { r.info.record.as_str() };
+        groups.entry((wide, key)).or_default().push(cand(r));
+    }
+    for cands in groups.values() {
+        chosen.extend(resolve::choose(cands).values().map(|c| c.id));
+        superseded.extend(resolve::superseded(cands));
+        conflicting.extend(resolve::conflicting(cands));
+    }
+    drop(groups);
     Ok(raws
         .into_iter()
         .map(|r| {
@@ -683,10 +936,28 @@ fn claims_of(conn: &Connection, project: &str) -> Result<Vec<ClaimInfo>> {
         .collect())
 }
 
+/// Whether a claim field describes a flow (competing within its record) rather than the
+/// project (competing across the project's records).
+pub fn is_flow_field(field: &str) -> bool {
+    field.starts_with("amount")
+        || field == "adjusted_amount"
+        || field == "year"
+        || field == "commitment_date"
+        || field == "collateral"
+        || field == "first_repayment_date"
+        || field == "last_repayment_date"
+        || resolve::TERM_FIELDS.contains(&field)
+}
+
 fn events_of(conn: &Connection, project: &str) -> Result<Vec<EventInfo>> {
     let rows = conn
-        .prepare_cached("SELECT id, kind, date, summary FROM events WHERE project_id = ?1 ORDER BY date IS NULL, date, id")?
-        .query_map([project], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .prepare_cached(&format!(
+            "SELECT id, kind, date, summary FROM events WHERE project_id IN {MEMBERS}
+             ORDER BY date IS NULL, date, id"
+        ))?
+        .query_map([project], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
         .collect::<rusqlite::Result<Vec<(i64, String, Option<String>, String)>>>()?;
     rows.into_iter()
         .map(|(id, kind, date, summary)| event_info(conn, id, kind, date, summary))
@@ -727,157 +998,15 @@ pub(crate) fn event_info(
     })
 }
 
-/// Dimensions of a flow total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatsBy {
-    Year,
-    Country,
-    SectorGroup,
-    FlowKind,
-    Lender,
-}
-
-impl StatsBy {
-    pub const NAMES: &'static [&'static str] =
-        &["year", "country", "sector_group", "flow_kind", "lender"];
-
-    /// Accepts `sector_group` and `sector-group` alike.
-    pub fn parse(s: &str) -> Option<StatsBy> {
-        Some(match ruta_core::vocab::vocab_key(s).as_str() {
-            "year" => StatsBy::Year,
-            "country" => StatsBy::Country,
-            "sector_group" => StatsBy::SectorGroup,
-            "flow_kind" => StatsBy::FlowKind,
-            "lender" => StatsBy::Lender,
-            _ => return None,
-        })
-    }
-}
-
-/// One group of a flow total.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct StatRow {
-    /// Year (number), ISO3 code, sector group, flow kind or organization id; null for
-    /// projects without a value.
-    pub key: serde_json::Value,
-    /// Human label of the key.
-    pub label: String,
-    /// Sum of constant 2021 USD over projects with a known amount.
-    pub amount_usd: f64,
-    /// Projects in the group (with or without a known amount).
-    pub count: u64,
-}
-
-/// Totals that honour include-in-aggregates (the `aggregate_projects` view). For
-/// lenders, a loan with several lenders is split evenly among them.
-pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>> {
-    let (cond, params) = f.sql();
-    let base = format!("SELECT p.* FROM aggregate_projects p{cond}");
-    let sql = match by {
-        StatsBy::Year => format!(
-            "SELECT year, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base}) GROUP BY year ORDER BY year IS NULL, year"
-        ),
-        StatsBy::Country => format!(
-            "SELECT country, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base}) GROUP BY country ORDER BY 2 DESC, 1"
-        ),
-        StatsBy::SectorGroup => format!(
-            "SELECT sector_group, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base}) GROUP BY sector_group ORDER BY 2 DESC, 1"
-        ),
-        StatsBy::FlowKind => format!(
-            "SELECT flow_kind, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base}) GROUP BY flow_kind ORDER BY 2 DESC, 1"
-        ),
-        StatsBy::Lender => format!(
-            "WITH b AS ({base}),
-                  l AS (SELECT project_id, org_id, COUNT(*) OVER (PARTITION BY project_id) AS n FROM parties WHERE role = 'lender')
-             SELECT l.org_id, COALESCE(SUM(b.amount_usd / l.n), 0), COUNT(DISTINCT b.id)
-             FROM b JOIN l ON l.project_id = b.id GROUP BY l.org_id ORDER BY 2 DESC, 1"
-        ),
-    };
-    let mut st = conn.prepare_cached(&sql)?;
-    let rows = st
-        .query_map(params_from_iter(params.iter()), |r| {
-            let key: Value = r.get(0)?;
-            Ok((key, r.get::<_, f64>(1)?, r.get::<_, i64>(2)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (key, amount, count) in rows {
-        let (key, label) = match key {
-            Value::Null => (serde_json::Value::Null, "(unknown)".to_string()),
-            Value::Integer(i) => (json!(i), i.to_string()),
-            Value::Text(t) => {
-                let label = match by {
-                    StatsBy::Country => ruta_core::country::by_iso3(&t)
-                        .map(|c| c.name.clone())
-                        .unwrap_or_else(|| t.clone()),
-                    StatsBy::Lender => conn
-                        .prepare_cached("SELECT name FROM organizations WHERE id = ?1")?
-                        .query_row([&t], |r| r.get(0))
-                        .optional()?
-                        .unwrap_or_else(|| t.clone()),
-                    _ => t.clone(),
-                };
-                (json!(t), label)
-            }
-            Value::Real(x) => (json!(x), x.to_string()),
-            Value::Blob(_) => (serde_json::Value::Null, "(unknown)".into()),
-        };
-        out.push(StatRow {
-            key,
-            label,
-            amount_usd: amount,
-            count: count as u64,
-        });
-    }
-    Ok(out)
-}
-
-/// New-frontier share of one year's amount.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FrontierRow {
-    pub key: i64,
-    pub amount_usd: f64,
-    pub new_frontier_usd: f64,
-    /// new_frontier_usd / amount_usd; null when the year has no amount.
-    pub share: Option<f64>,
-    pub count: u64,
-    pub new_frontier_count: u64,
-}
-
-/// The new-frontier share of each year's total (aggregate projects only).
-pub fn frontier_share(conn: &Connection, f: &Filter) -> Result<Vec<FrontierRow>> {
-    let (cond, params) = f.sql();
-    let sql = format!(
-        "SELECT year, COALESCE(SUM(amount_usd), 0),
-                COALESCE(SUM(CASE WHEN sector_group = 'new_frontier' THEN amount_usd END), 0),
-                COUNT(*), SUM(sector_group = 'new_frontier')
-         FROM (SELECT p.* FROM aggregate_projects p{cond}) WHERE year IS NOT NULL GROUP BY year ORDER BY year"
-    );
-    let rows = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(params.iter()), |r| {
-            let total: f64 = r.get(1)?;
-            let nf: f64 = r.get(2)?;
-            Ok(FrontierRow {
-                key: r.get(0)?,
-                amount_usd: total,
-                new_frontier_usd: nf,
-                share: if total > 0.0 { Some(nf / total) } else { None },
-                count: r.get::<_, i64>(3)? as u64,
-                new_frontier_count: r.get::<_, i64>(4)? as u64,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
-/// Number of projects, claims, sources, organizations and events.
+/// Number of projects, records, flows, claims, sources, organizations and events.
 pub fn counts(conn: &Connection) -> Result<serde_json::Value> {
     let one = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
     Ok(json!({
-        "projects": one("SELECT COUNT(*) FROM projects")?,
+        "projects": one("SELECT COUNT(*) FROM projects WHERE canonical_id = id")?,
+        "records": one("SELECT COUNT(*) FROM projects")?,
+        "flows": one("SELECT COUNT(*) FROM flows")?,
+        "counted_flows": one("SELECT COUNT(*) FROM flows WHERE counted = 1")?,
+        "relations": one("SELECT COUNT(*) FROM relations")?,
         "claims": one("SELECT COUNT(*) FROM claims")?,
         "sources": one("SELECT COUNT(*) FROM sources")?,
         "organizations": one("SELECT COUNT(*) FROM organizations")?,

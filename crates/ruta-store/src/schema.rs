@@ -8,7 +8,7 @@
 pub const APPLICATION_ID: i32 = 0x5255_5441;
 
 /// Migrations, in order. Index + 1 is the schema version after applying it.
-pub const MIGRATIONS: &[&str] = &[M1, M2, M3];
+pub const MIGRATIONS: &[&str] = &[M1, M2, M3, M4];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -303,4 +303,114 @@ WHERE p.include_in_aggregates = 1
     SELECT l.project_id FROM project_links l CROSS JOIN projects d ON d.id = l.other_id
     WHERE l.kind = 'same_as' AND d.include_in_aggregates = 1
   );
+"#;
+
+/// Projects and flows (schema 4). A row of `projects` is a *record* (a dataset row, a
+/// registry entry or one of its flows); records joined by relations form one project,
+/// named by `canonical_id` (= `id` for the record that names it). A record that states a
+/// financial commitment has a row in `flows`. `relations` holds every statement about how
+/// two records relate, with who made it. Totals sum `counted_flows`. The Rust step that
+/// follows this migration (`Store::migrate`) fills `flows` from the records of a schema-3
+/// database and computes projects and counts.
+const M4: &str = r#"
+ALTER TABLE projects ADD COLUMN canonical_id TEXT;
+ALTER TABLE projects ADD COLUMN curated_project INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE projects ADD COLUMN value_amount REAL;
+ALTER TABLE projects ADD COLUMN value_currency TEXT;
+ALTER TABLE projects ADD COLUMN value_year INTEGER;
+ALTER TABLE projects ADD COLUMN value_usd_nominal REAL;
+ALTER TABLE projects ADD COLUMN value_usd REAL;
+ALTER TABLE projects ADD COLUMN value_claim_id INTEGER;
+ALTER TABLE projects ADD COLUMN flow_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE projects ADD COLUMN counted_usd REAL;
+UPDATE projects SET canonical_id = id;
+CREATE INDEX projects_canonical ON projects(canonical_id);
+UPDATE projects SET flow_kind = 'equity' WHERE flow_kind = 'fdi';
+UPDATE projects SET flow_kind = 'unknown' WHERE flow_kind = 'other';
+
+ALTER TABLE sources ADD COLUMN file TEXT;
+ALTER TABLE sources ADD COLUMN sheet TEXT;
+ALTER TABLE sources ADD COLUMN line INTEGER;
+
+ALTER TABLE locations ADD COLUMN commitment_value REAL;
+
+-- Figures articles stated about a project: its value (cost, size), or a flow's amount
+-- the article mentions (kept as such until linked to a dataset flow).
+UPDATE claims SET field = CASE WHEN qualifier IN ('loan', 'acquisition', 'contract', 'grant')
+                               THEN 'amount_mentioned' ELSE 'value' END
+WHERE field = 'amount' AND locator LIKE 'bytes %';
+
+CREATE TABLE flows (
+    id                    TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+    project_id            TEXT NOT NULL,
+    kind                  TEXT NOT NULL,
+    kind_basis            TEXT NOT NULL,
+    kind_inferred         INTEGER NOT NULL DEFAULT 0,
+    origin                TEXT NOT NULL CHECK (origin IN ('dataset', 'registry', 'article')),
+    dataset               TEXT,
+    dataset_version       TEXT,
+    country               TEXT,
+    sector_group          TEXT NOT NULL,
+    year                  INTEGER,
+    status                TEXT,
+    amount                REAL,
+    currency              TEXT,
+    amount_year           INTEGER,
+    amount_usd_nominal    REAL,
+    amount_usd            REAL,
+    amount_claim_id       INTEGER,
+    amount_source_rank    INTEGER NOT NULL DEFAULT 0,
+    amount_confidence     REAL NOT NULL DEFAULT 0,
+    commitment_date       TEXT,
+    interest_rate         REAL,
+    maturity_years        REAL,
+    grace_period_years    REAL,
+    management_fee        REAL,
+    commitment_fee        REAL,
+    collateral            TEXT,
+    first_repayment_date  TEXT,
+    last_repayment_date   TEXT,
+    include_in_aggregates INTEGER,
+    umbrella              INTEGER NOT NULL DEFAULT 0,
+    counted               INTEGER NOT NULL DEFAULT 0,
+    not_counted_reason    TEXT,
+    group_id              TEXT NOT NULL,
+    created_at            TEXT NOT NULL,
+    updated_at            TEXT NOT NULL
+);
+CREATE INDEX flows_project ON flows(project_id);
+CREATE INDEX flows_group ON flows(group_id);
+CREATE INDEX flows_totals ON flows(counted, year, country, kind, sector_group, amount_usd);
+CREATE INDEX flows_country ON flows(country, year);
+
+CREATE TABLE relations (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('same_as', 'finances', 'refinances', 'part_of', 'supersedes', 'same_project')),
+    from_id    TEXT NOT NULL,
+    to_id      TEXT NOT NULL,
+    origin     TEXT NOT NULL CHECK (origin IN ('dataset', 'registry', 'rule', 'linker', 'person')),
+    rule       TEXT NOT NULL,
+    score      REAL,
+    judgement  TEXT NOT NULL DEFAULT 'positive' CHECK (judgement IN ('positive', 'negative', 'candidate')),
+    evidence   TEXT,
+    source_id  INTEGER REFERENCES sources(id),
+    -- The record whose writing stated it (rewriting that record restates its relations).
+    stated_by  TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (kind, from_id, to_id, origin, rule)
+);
+CREATE INDEX relations_from ON relations(from_id);
+CREATE INDEX relations_to ON relations(to_id);
+CREATE INDEX relations_stated ON relations(stated_by);
+
+-- The registry's links of schema 3 become same_as statements until the registry is
+-- loaded again (which states them anew).
+INSERT OR IGNORE INTO relations(kind, from_id, to_id, origin, rule, created_at)
+SELECT 'same_as', project_id, other_id, 'registry', 'xrefs (schema 3)', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+FROM project_links WHERE kind = 'same_as';
+
+DROP VIEW aggregate_projects;
+
+-- The flows every total sums.
+CREATE VIEW counted_flows AS SELECT * FROM flows WHERE counted = 1;
 "#;

@@ -23,17 +23,20 @@ fn sample(amount: f64) -> Record {
             sector_group: SectorGroup::TraditionalInfrastructure,
             sector_subgroup: Some("transport".into()),
             sector_rule: Some("traditional-transport".into()),
-            flow_kind: FlowKind::Loan,
             parent_id: None,
             package_id: Some("425".into()),
-            umbrella: Some(false),
-            include_in_aggregates: Some(true),
             dataset: Some("Test dataset".into()),
             record_id: Some("1".into()),
-            xrefs: vec![],
             attributes: BTreeMap::from([("intent".to_string(), serde_json::json!("Development"))]),
         },
     );
+    r.flow = Some(FlowStmt {
+        kind: FlowKind::Loan,
+        kind_basis: "Flow Type: Loan".into(),
+        kind_inferred: false,
+        include_in_aggregates: Some(true),
+        umbrella: Some(false),
+    });
     let ds = r.add_source(Source::dataset_record(
         "Test dataset",
         "1.0",
@@ -51,6 +54,9 @@ fn sample(amount: f64) -> Record {
         dataset_version: None,
         record_id: None,
         note: None,
+        file: None,
+        sheet: None,
+        line: None,
     });
     r.claim(
         "amount",
@@ -81,7 +87,7 @@ fn sample(amount: f64) -> Record {
         None,
     );
     r.claims.push(Claim {
-        field: "amount".into(),
+        field: "value".into(),
         value: ClaimValue::Money(Money::derive(3.6e9, "USD", Some(2024))),
         source: news.clone(),
         locator: Some("bytes 10-22".into()),
@@ -89,6 +95,16 @@ fn sample(amount: f64) -> Record {
         quote: Some("$3.6 billion".into()),
         confidence: 0.8,
         qualifier: Some("cost".into()),
+    });
+    r.claims.push(Claim {
+        field: "amount".into(),
+        value: ClaimValue::Money(Money::derive(1.7e6, "USD", Some(2019))),
+        source: news.clone(),
+        locator: Some("bytes 40-52".into()),
+        span: Some([40, 52]),
+        quote: Some("$1.7 million loan".into()),
+        confidence: 0.8,
+        qualifier: Some("loan".into()),
     });
     r.party(
         "Export-Import Bank of China",
@@ -170,11 +186,17 @@ fn round_trips_every_entity() {
     assert_eq!(d.summary.country.as_deref(), Some("PER"));
     assert_eq!(d.summary.status.as_deref(), Some("completion"));
     assert_eq!(d.summary.year, Some(2019));
-    assert_eq!(
-        d.summary.amount,
-        Some(1.5e6),
-        "dataset claim beats the news claim"
-    );
+    // The flow shows the dataset's amount, which beats the article's.
+    assert_eq!(d.flows.len(), 1);
+    let flow = &d.flows[0];
+    assert_eq!(flow.amount.as_ref().map(|a| a.value), Some(1.5e6));
+    assert!(flow.counted && flow.not_counted_reason.is_none());
+    assert_eq!(flow.kind, "loan");
+    // The project's value is the article's $3.6 bn; listings show it.
+    let v = d.value.as_ref().unwrap();
+    assert_eq!((v.amount, v.currency.as_str()), (3.6e9, "USD"));
+    assert_eq!(d.summary.amount_usd, v.amount_usd);
+    assert_eq!(d.summary.counted_usd, flow.amount_usd);
     assert_eq!(d.summary.sources, 2);
     assert_eq!(d.aliases.len(), 1);
     assert_eq!(d.parties.len(), 2);
@@ -183,15 +205,23 @@ fn round_trips_every_entity() {
         && p.kind.as_deref() == Some("policy_bank")));
     assert_eq!(d.locations.len(), 1);
     assert_eq!(d.locations[0].precision_name, Some("exact location"));
-    assert_eq!(d.claims.len(), 5);
-    let news = d.claims.iter().find(|c| c.quote.is_some()).unwrap();
-    assert_eq!(news.span, Some([10, 22]));
+    assert_eq!(d.claims.len(), 6);
+    let news = d
+        .claims
+        .iter()
+        .find(|c| c.field == "amount" && c.quote.is_some())
+        .unwrap();
+    assert_eq!(news.span, Some([40, 52]));
     assert!(news.conflict && !news.chosen);
     assert_eq!(news.source.url.as_deref(), Some("https://example.org/port"));
     assert_eq!(d.events.len(), 1);
     assert_eq!(d.events[0].sources.len(), 1);
     assert_eq!(d.references.len(), 1);
-    assert_eq!(d.loan_terms["interest_rate"], serde_json::json!(2.0));
+    assert!(
+        d.claims
+            .iter()
+            .any(|c| c.field == "interest_rate" && c.chosen)
+    );
     assert_eq!(d.attributes["intent"], "Development");
     assert_eq!(d.package_id.as_deref(), Some("425"));
 }
@@ -218,7 +248,7 @@ fn rewriting_is_idempotent_and_a_changed_value_adds_a_claim() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        d.summary.amount,
+        d.flows[0].amount.as_ref().map(|a| a.value),
         Some(2.0e6),
         "the newer claim of the same source is displayed"
     );
@@ -242,41 +272,70 @@ fn rollback_leaves_nothing_behind() {
 }
 
 #[test]
-fn stats_honour_include_in_aggregates_and_same_as_links() {
+fn totals_count_each_flow_once_and_say_why_not() {
+    use ruta_store::flows::{self, StatsBy};
     let mut store = Store::open_in_memory().unwrap();
     let mut w = store.writer().unwrap();
     w.write_record(&sample(1.0e6)).unwrap();
     let mut umbrella = sample(9.0e9);
     umbrella.project.id = "umbrella".into();
-    umbrella.project.include_in_aggregates = Some(false);
+    umbrella.flow.as_mut().unwrap().include_in_aggregates = Some(false);
     w.write_record(&umbrella).unwrap();
     let mut curated = sample(5.0e6);
+    curated.origin = "registry".into();
     curated.project.id = "curated".into();
-    curated.project.xrefs = vec!["test-port".into()];
+    curated.project.dataset = None;
+    curated.relate(
+        RelationKind::SameAs,
+        "test-port",
+        true,
+        RelationOrigin::Registry,
+        "test",
+    );
     w.write_record(&curated).unwrap();
     w.commit().unwrap();
-    let rows = query::stats(
-        store.conn(),
-        query::StatsBy::Year,
-        &query::Filter::default(),
-    )
-    .unwrap();
+    let rows = flows::stats(store.conn(), StatsBy::Year, &query::Filter::default()).unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(
         rows[0].count, 1,
-        "umbrella and the curated duplicate are left out"
+        "the flagged flow and the registry duplicate are left out"
     );
     assert!(
         (rows[0].amount_usd - Money::derive(1.0e6, "USD", Some(2019)).usd_2021.unwrap()).abs()
             < 1e-6
     );
-    let lenders = query::stats(
-        store.conn(),
-        query::StatsBy::Lender,
-        &query::Filter::default(),
-    )
-    .unwrap();
+    let all = flows::list_flows(store.conn(), &query::Filter::default(), 100, 0)
+        .unwrap()
+        .0;
+    let reason = |id: &str| {
+        all.iter()
+            .find(|f| f.id == id)
+            .unwrap()
+            .not_counted_reason
+            .clone()
+    };
+    assert_eq!(reason("test-port"), None);
+    assert_eq!(reason("umbrella").as_deref(), Some("dataset_flag"));
+    assert_eq!(reason("curated").as_deref(), Some("duplicate_of:test-port"));
+    // The two records are one project, named by the oldest record (here both are as old:
+    // the smaller id); the other id redirects to it.
+    let d = query::project_detail(store.conn(), "curated")
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.redirected_from, None);
+    assert_eq!(d.records.len(), 2);
+    let r = query::project_detail(store.conn(), "test-port")
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.summary.id, "curated");
+    assert_eq!(r.redirected_from.as_deref(), Some("test-port"));
+    let lenders = flows::stats(store.conn(), StatsBy::Lender, &query::Filter::default()).unwrap();
     assert_eq!(lenders[0].key, "china-eximbank");
+    let loans: f64 = lenders.iter().map(|r| r.amount_usd).sum();
+    assert!(
+        (loans - rows[0].amount_usd).abs() < 1e-6,
+        "lenders add up to the loans"
+    );
 }
 
 #[test]

@@ -1,0 +1,148 @@
+//! A database made by the previous release (schema 3, `tests/fixtures/schema3.db`, see
+//! its README) carried forward by today's `ruta`: nothing stored is lost, records become
+//! flows, the registry states its projects and flows anew, and totals count each flow
+//! once.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn ruta(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ruta"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RUTA_DB")
+        .output()
+        .expect("ruta runs")
+}
+
+fn ok_json(out: Output) -> Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+fn copy_of_the_fixture() -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("old.db");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema3.db"),
+        &db,
+    )
+    .unwrap();
+    (d, db)
+}
+
+fn one<T: rusqlite::types::FromSql>(db: &Path, sql: &str) -> T {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[test]
+fn a_schema_3_database_is_carried_forward() {
+    let (_d, db) = copy_of_the_fixture();
+    assert_eq!(one::<i64>(&db, "PRAGMA user_version"), 3);
+    let claims_before: i64 = one(
+        &db,
+        "SELECT COUNT(*) FROM claims WHERE locator NOT LIKE 'ruta registry %'",
+    );
+    let article_claims: i64 = one(
+        &db,
+        "SELECT COUNT(*) FROM claims WHERE locator LIKE 'bytes %'",
+    );
+    assert!(article_claims > 0);
+
+    let out = ruta(&db, &["init"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        one::<i64>(&db, "PRAGMA user_version"),
+        ruta_store::schema::SCHEMA_VERSION as i64
+    );
+    // Nothing a dataset or an article said is lost.
+    let kept: i64 = one(
+        &db,
+        "SELECT COUNT(*) FROM claims WHERE locator NOT LIKE 'ruta registry %'",
+    );
+    assert!(kept >= claims_before, "{kept} < {claims_before}");
+    // Every imported row states a flow; the kinds move to today's vocabulary.
+    let flows = ok_json(ruta(&db, &["flows", "--format", "json"]));
+    let flows = flows.as_array().unwrap();
+    let kind = |id: &str| {
+        flows
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("no flow {id}"))
+            .clone()
+    };
+    assert_eq!(kind("gcdf-39720")["kind"], "loan");
+    assert_eq!(kind("gcdf-900001")["kind"], "grant");
+    assert_eq!(
+        kind("cgit-2025-2021-march-test-power-holdings-chl")["kind"],
+        "equity"
+    );
+    // AidData's Recommended For Aggregates = No is honoured.
+    assert_eq!(kind("gcdf-900002")["not_counted_reason"], "dataset_flag");
+    // The registry's flows find the imported rows: each flow counts once.
+    let stake = kind("per-chancay-port~cosco-stake-2019");
+    assert_eq!(
+        stake["not_counted_reason"],
+        "duplicate_of:cgit-2025-2019-january-china-ocean-shipping-cosco-per-volcan"
+    );
+    let baha = kind("bhs-baha-mar~exim-loan-2010");
+    assert_eq!(baha["not_counted_reason"], "duplicate_of:gcdf-39720");
+    // The old ids still resolve, to the project now holding the record.
+    let p = ok_json(ruta(&db, &["project", "gcdf-39720", "--format", "json"]));
+    assert_eq!(p["id"], "bhs-baha-mar");
+    assert_eq!(p["redirected_from"], "gcdf-39720");
+    // Chancay shows a project value, not a flow's amount, and keeps the article's claim.
+    let c = ok_json(ruta(
+        &db,
+        &["project", "per-chancay-port", "--format", "json"],
+    ));
+    let value = c["value"]["amount"].as_f64().unwrap();
+    assert!((1.3e9..=3.7e9).contains(&value), "{value}");
+    assert!(
+        c["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["field"] != "amount" || c["record"] != "per-chancay-port"),
+        "the old registry's amount claims on the project are gone, the article's is its value"
+    );
+    assert!(
+        c["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["locator"].as_str().unwrap_or("").starts_with("bytes ")),
+        "the article's claim stays"
+    );
+    // Totals equal the counted flows.
+    let counted: f64 = flows
+        .iter()
+        .filter(|f| f["counted"] == true)
+        .filter_map(|f| f["amount_usd"].as_f64())
+        .sum();
+    let stats = ok_json(ruta(&db, &["stats", "--by", "year", "--format", "json"]));
+    let total: f64 = stats
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["amount_usd"].as_f64().unwrap())
+        .sum();
+    assert!((total - counted).abs() < 1.0, "{total} vs {counted}");
+    // Opening it again changes nothing.
+    let before: i64 = one(&db, "SELECT COUNT(*) FROM claims");
+    assert!(ruta(&db, &["init"]).status.success());
+    assert_eq!(one::<i64>(&db, "SELECT COUNT(*) FROM claims"), before);
+}
