@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod explore;
 pub mod query;
 pub mod schema;
+pub mod trade;
 mod write;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
