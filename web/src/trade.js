@@ -5,7 +5,7 @@
 
 const Trade = (() => {
   const { svg, title, usd } = Charts;
-  const COLORS = { china: "#c0392b", partner: "#4c6a92", gap: "rgba(192,57,43,0.12)", export: "#c0392b", import: "#4c6a92" };
+  const COLORS = { china: "#c0392b", partner: "#4c6a92", gap: "rgba(192,57,43,0.22)", export: "#c0392b", import: "#4c6a92" };
 
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
@@ -39,8 +39,14 @@ const Trade = (() => {
     const m = { l: 64, r: 10, t: 10, b: 28 };
     const w = o.width - m.l - m.r, hgt = o.height - m.t - m.b;
     const root = svg("svg", { viewBox: `0 0 ${o.width} ${o.height}`, class: "chart line", role: "img" });
-    const all = series.flatMap((s) => s.points);
+    let all = series.flatMap((s) => s.points);
     if (!all.length) return root;
+    // Start where values reach half a percent of the largest: decades of near-zero trade
+    // would flatten the years that matter.
+    const top = Math.max(...all.map((p) => p[1]));
+    const start = Math.min(...all.filter((p) => p[1] >= top * 0.005).map((p) => p[0]));
+    series = series.map((s) => Object.assign({}, s, { points: s.points.filter((p) => p[0] >= start) }));
+    all = series.flatMap((s) => s.points);
     const years = all.map((p) => p[0]);
     const y0 = Math.min(...years), y1 = Math.max(...years);
     const max = niceMax(Math.max(...all.map((p) => p[1])));
@@ -63,7 +69,7 @@ const Trade = (() => {
         }
         run = [];
       };
-      for (const k of yrs) {
+      for (const k of yrs.filter((k) => k >= start)) {
         if (run.length && k !== run[run.length - 1] + 1) flush();
         run.push(k);
       }
@@ -73,7 +79,10 @@ const Trade = (() => {
       const pts = s.points.slice().sort((a, c) => a[0] - c[0]);
       if (!pts.length) continue;
       root.appendChild(svg("polyline", { points: pts.map((p) => `${x(p[0])},${y(p[1])}`).join(" "), fill: "none", stroke: s.color, "stroke-width": 2, "stroke-dasharray": s.dash || null }));
-      for (const p of pts) root.appendChild(svg("circle", { cx: x(p[0]), cy: y(p[1]), r: 2.5, fill: s.color }, title(`${p[0]}: ${s.name} ${usd(p[1])}`)));
+      for (const p of pts) {
+        // p[2]: a note for the tooltip; p[3]: draw hollow (a partial value).
+        root.appendChild(svg("circle", { cx: x(p[0]), cy: y(p[1]), r: p[3] ? 3.5 : 2.5, fill: p[3] ? "#fff" : s.color, stroke: s.color, "stroke-width": 1.5 }, title(`${p[0]}: ${s.name} ${usd(p[1])}${p[2] ? " " + p[2] : ""}`)));
+      }
     }
     const span = y1 - y0;
     const every = Math.max(1, Math.ceil((span + 1) / 12));
@@ -135,14 +144,17 @@ const Trade = (() => {
         }
         body.appendChild(legend([["China reports", COLORS.china], [`${name} reports`, COLORS.partner, true], ["gap", COLORS.gap]]));
         body.appendChild(charts);
-        const latest = Math.max(...rows.map((r) => r.year));
+        // The latest year both sides report, else the latest year.
+        const both = rows.filter((r) => r.mirror_usd !== null).map((r) => r.year);
+        const latest = Math.max(...(both.length ? both : rows.map((r) => r.year)));
         const rowsLatest = ["export", "import"].map((flow) => {
           const ch = rows.find((r) => r.year === latest && r.flow === flow && r.reporter === "CHN");
           const pa = rows.find((r) => r.year === latest && r.flow === flow && r.reporter === iso3);
           const any = ch || pa || {};
           const shown = (ch && ch.displayed && "China") || (pa && pa.displayed && name) || "—";
           const share = pa && pa.share_pct !== null ? `${pa.share_pct.toFixed(1)}%` : "—";
-          return [flow === "export" ? `China → ${name}` : `${name} → China`, usd(ch && ch.value_usd), usd(pa && pa.value_usd), usd(any.gap_usd), any.gap_pct === null || any.gap_pct === undefined ? "—" : `${any.gap_pct.toFixed(1)}%`, shown, share];
+          const gap = any.gap_usd === null || any.gap_usd === undefined ? "—" : (any.gap_usd < 0 ? "−" : "+") + usd(Math.abs(any.gap_usd));
+          return [flow === "export" ? `China → ${name}` : `${name} → China`, usd(ch && ch.value_usd), usd(pa && pa.value_usd), gap, any.gap_pct === null || any.gap_pct === undefined ? "—" : `${any.gap_pct.toFixed(1)}%`, shown, share];
         });
         body.appendChild(
           el(
@@ -189,17 +201,19 @@ const Trade = (() => {
           return;
         }
         body.appendChild(legend([["China → LAC", COLORS.export], ["LAC → China", COLORS.import]]));
+        const most = Math.max(...totals.map((t) => t.countries));
+        const pt = (t, v) => [t.year, v, `(${t.countries} state${t.countries === 1 ? "" : "s"})`, t.countries < most];
         body.appendChild(
           lines(
             [
-              { name: "China → LAC", color: COLORS.export, points: totals.map((t) => [t.year, t.export_usd]) },
-              { name: "LAC → China", color: COLORS.import, points: totals.map((t) => [t.year, t.import_usd]) },
+              { name: "China → LAC", color: COLORS.export, points: totals.map((t) => pt(t, t.export_usd)) },
+              { name: "LAC → China", color: COLORS.import, points: totals.map((t) => pt(t, t.import_usd)) },
             ],
             { width: 900, height: 220 }
           )
         );
         const last = totals[totals.length - 1];
-        body.appendChild(caption(`Goods trade in nominal US dollars, the importer's figure unless missing, summed over the LAC states the imported files cover (${last.countries} in ${last.year}) — not a regional total unless every state is imported.`));
+        body.appendChild(caption(`Goods trade in nominal US dollars, the importer's figure unless missing, summed over the LAC states the imported files cover (up to ${most}; ${last.countries} in ${last.year}; hollow points: fewer states) — not a regional total unless every state is imported.`));
       })
       .catch((e) => {
         body.textContent = "";
