@@ -485,10 +485,29 @@ pub fn trade(conn: &Connection, q: &TradeQuery) -> Result<Vec<TradeRow>> {
         e.1 += 1;
         e.2.extend(row.sources.iter().filter(|s| s.used).cloned());
     }
-    for (key, (sum, n, sources)) in sums {
+    for (key, (sum, n, chapter_sources)) in sums {
         if picked.contains_key(&key) {
             continue;
         }
+        // One entry per source: the sum of its chapters and how many there are.
+        let mut sources: Vec<(TradeSource, usize)> = Vec::new();
+        for s in chapter_sources {
+            match sources.iter_mut().find(|(t, _)| t.source_id == s.source_id) {
+                Some((t, k)) => {
+                    t.value += s.value;
+                    *k += 1;
+                }
+                None => sources.push((s, 1)),
+            }
+        }
+        let sources: Vec<TradeSource> = sources
+            .into_iter()
+            .map(|(s, k)| TradeSource {
+                locator: format!("{k} HS chapter row{}", if k == 1 { "" } else { "s" }),
+                quote: None,
+                ..s
+            })
+            .collect();
         let valuation = match (key.2, key.4) {
             (Flow::Export, Side::China) | (Flow::Import, Side::Partner) => Some(Valuation::Fob),
             _ => Some(Valuation::Cif),
@@ -797,6 +816,9 @@ mod tests {
         let derived = find(2020, Flow::Import, "CHN");
         assert_eq!(derived.value_usd, Some(30.0));
         assert_eq!(derived.derived.as_deref(), Some("sum of 2 HS chapters"));
+        assert_eq!(derived.sources.len(), 1);
+        assert_eq!(derived.sources[0].locator, "2 HS chapter rows");
+        assert_eq!(derived.sources[0].value, 30.0);
 
         let chapters = trade(
             store.conn(),
