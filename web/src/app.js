@@ -141,6 +141,7 @@
         h("div", { class: "chart-wrap", id: "chart-by-year" }, Charts.stackedBars(byYear)),
         caption(AGG_NOTE + " New frontier: digital and telecoms, renewable energy, electric vehicles and batteries, critical minerals such as lithium.")
       ),
+      Trade.overviewSection(api),
       section("New-frontier share of each year's amount", h("div", { class: "chart-wrap" }, Charts.shareLine(share)), caption("Share of each year's total (constant 2021 USD, counted flows) in new-frontier sectors.")),
       h(
         "div",
@@ -445,6 +446,7 @@
         section("Lenders", c.lenders.length ? Charts.bars(c.lenders.slice(0, 10).map((r) => ({ label: r.label, value: r.amount_usd, href: `#/org/${enc(r.key)}` }))) : h("p", { class: "muted" }, "No loans recorded.")),
         section("By sector group", Charts.bars(c.by_sector_group.map((r) => ({ label: label(r.label), value: r.amount_usd, color: Charts.GROUP_COLORS[r.key] }))))
       ),
+      Trade.countrySection(api, c.iso3, c.name),
       section("Largest projects", table(["Project", "Sector group", "Flow", "Amount (2021 USD)", "Year"], c.top_projects.map((p) => [projectLink(p.id, p.name), label(p.sector_group), label(p.flow_kind), usd(p.amount_usd), p.year === null ? "—" : String(p.year)]), { numeric: [3, 4] }), h("p", {}, h("a", { href: `#/projects?country=${c.iso3}` }, "All projects in " + c.name + " →"))),
       section("Events", c.events.length ? h("ol", { class: "timeline" }, c.events.map((e) => h("li", { class: e.problem ? "problem" : "milestone" }, h("span", { class: "date" }, e.date || "undated"), h("span", { class: "kind" }, label(e.kind)), " ", projectLink(e.project_id, e.project_name), h("p", {}, e.summary)))) : h("p", { class: "muted" }, "No events recorded."))
     );

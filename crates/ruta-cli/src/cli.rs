@@ -42,8 +42,10 @@ pub enum Command {
     Flows(FlowsArgs),
     /// Totals of counted flows (constant 2021 USD): every dollar once
     Stats(StatsArgs),
-    /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef
+    /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade
     Import(ImportArgs),
+    /// China–LAC goods trade (IMF DOTS, UN Comtrade, news): both reporters, the gap, the shown value
+    Trade(TradeArgs),
     /// Extract money, organizations, countries, quantities, dates and projects from news
     Extract(ExtractArgs),
     /// Store articles as sources and their figures and events as claims on projects
@@ -253,10 +255,10 @@ pub enum RegionArg {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Kinds:\n  gcdf      AidData GCDF 3.0 (126 columns; CSV, or XLSX sheet GCDF_3.0), GeoGCDF input (17 columns), GCDF 2.0\n  gcdf-adm  AidData GCDF ADM1/ADM2 location CSVs (level from the file name: ...adm2... is ADM2)\n  geojson   GeoGCDF per-project GeoJSON (both property layouts)\n  aei-cgit  AEI China Global Investment Tracker (2025 investments layout, 2020 combined layout)\n  bu-cgef   Boston University China's Global Energy Finance\n\nEach file is imported in one transaction. Bad rows are reported (file:line: column: value: reason)\nand skipped; the exit code is 1 if any row was skipped or any file failed."
+    after_help = "Kinds:\n  gcdf      AidData GCDF 3.0 (126 columns; CSV, or XLSX sheet GCDF_3.0), GeoGCDF input (17 columns), GCDF 2.0\n  gcdf-adm  AidData GCDF ADM1/ADM2 location CSVs (level from the file name: ...adm2... is ADM2)\n  geojson   GeoGCDF per-project GeoJSON (both property layouts)\n  aei-cgit  AEI China Global Investment Tracker (2025 investments layout, 2020 combined layout)\n  bu-cgef   Boston University China's Global Energy Finance\n  dots      IMF Direction of Trade Statistics, bulk layout (CSV, or XLSX sheet TradeData)\n  comtrade  UN Comtrade extracts: current API naming or the legacy 35-column layout (CSV with , or ;, or XLSX)\n\nEach file is imported in one transaction. Bad rows are reported (file:line: column: value: reason)\nand skipped; the exit code is 1 if any row was skipped or any file failed."
 )]
 pub struct ImportArgs {
-    /// gcdf, gcdf-adm, geojson, aei-cgit or bu-cgef
+    /// gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots or comtrade
     #[arg(value_parser = parse_kind, value_name = "KIND")]
     pub kind: ruta_ingest::Kind,
     /// Files to import
@@ -274,6 +276,56 @@ pub struct ImportArgs {
     /// Write a JSON report of every file and every problem
     #[arg(long, value_name = "FILE.json")]
     pub report: Option<PathBuf>,
+}
+
+fn parse_trade_by(s: &str) -> Result<ruta_store::trade::TradeBy, String> {
+    ruta_store::trade::TradeBy::parse(s).ok_or_else(|| {
+        format!(
+            "unknown level '{s}'; accepted values: {}",
+            ruta_store::trade::TradeBy::NAMES.join(", ")
+        )
+    })
+}
+
+fn parse_reporter(s: &str) -> Result<ruta_store::trade::ReporterFilter, String> {
+    ruta_store::trade::ReporterFilter::parse(s).ok_or_else(|| {
+        format!(
+            "unknown reporter '{s}'; accepted values: {}",
+            ruta_store::trade::ReporterFilter::NAMES.join(", ")
+        )
+    })
+}
+
+fn parse_year(s: &str) -> Result<i32, String> {
+    match s.parse::<i32>() {
+        Ok(y) if (1900..=2100).contains(&y) => Ok(y),
+        _ => Err(format!("'{s}' is not a year between 1900 and 2100")),
+    }
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Rows are seen from China: flow export = China -> the country, import = the country -> China.\n\
+                  reporter CHN is China's customs statistics, the country's ISO3 its own (the mirror).\n\
+                  Values are nominal USD: exports FOB, imports CIF. The shown value is the importer's\n\
+                  figure unless missing; the gap is partner-reported minus China-reported.\n\
+                  --reporter news lists trade figures stated in ingested articles."
+)]
+pub struct TradeArgs {
+    /// LAC partner, ISO 3166-1 alpha-3 (default: every LAC state)
+    #[arg(long, value_name = "ISO3", value_parser = parse_country)]
+    pub country: Option<String>,
+    /// One year
+    #[arg(long, value_name = "YEAR", value_parser = parse_year)]
+    pub year: Option<i32>,
+    /// year (all goods) or hs2 (HS chapters)
+    #[arg(long, value_name = "LEVEL", value_parser = parse_trade_by, default_value = "year")]
+    pub by: ruta_store::trade::TradeBy,
+    /// china, partner, both (the mirror) or news
+    #[arg(long, value_name = "WHO", value_parser = parse_reporter, default_value = "both")]
+    pub reporter: ruta_store::trade::ReporterFilter,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]

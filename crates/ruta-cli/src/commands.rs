@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::cli::IngestWhat::News(n) => crate::news::ingest(&cli.db, n),
         },
         Command::Evidence(a) => crate::news::evidence(&cli.db, a),
+        Command::Trade(a) => crate::trade::run(&cli.db, a),
         Command::Serve(a) => serve(&cli.db, a),
     }
 }

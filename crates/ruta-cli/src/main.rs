@@ -5,6 +5,7 @@ mod commands;
 mod import;
 mod news;
 mod output;
+mod trade;
 
 use clap::Parser;
 

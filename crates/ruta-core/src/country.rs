@@ -141,6 +141,27 @@ fn tables() -> &'static Tables {
             ("kyrgyz republic", "KGZ"),
             ("slovak republic", "SVK"),
             ("venezuela", "VEN"),
+            // UN Comtrade's short forms (reporterDesc/partnerDesc), and Portuguese names
+            // of non-LAC partners in Comtrade extracts made in Portuguese.
+            ("dominican rep.", "DOM"),
+            ("rep. of korea", "KOR"),
+            ("republic of korea", "KOR"),
+            ("china, hong kong sar", "HKG"),
+            ("china, macao sar", "MAC"),
+            ("other asia, nes", "TWN"),
+            ("viet nam", "VNM"),
+            ("iran (islamic rep. of)", "IRN"),
+            ("rep. of moldova", "MDA"),
+            ("united rep. of tanzania", "TZA"),
+            ("dem. rep. of the congo", "COD"),
+            ("lao people's dem. rep.", "LAO"),
+            ("bosnia herzegovina", "BIH"),
+            ("guine equatorial", "GNQ"),
+            ("mocambique", "MOZ"),
+            ("sao tome e principe", "STP"),
+            ("guine-bissau", "GNB"),
+            ("estados unidos", "USA"),
+            ("china, rep. popular", "CHN"),
         ] {
             if let Some(&i) = by_iso3.get(iso3) {
                 by_name.insert(crate::text::fold(alias), i);
@@ -252,6 +273,15 @@ mod tests {
         assert_eq!(by_name("PERÚ").unwrap().iso3, "PER");
         assert_eq!(by_name("Colômbia").unwrap().iso3, "COL");
         assert_eq!(by_name("Bahamas, The").unwrap().iso3, "BHS");
+        // UN Comtrade's short forms and Portuguese extracts.
+        assert_eq!(
+            by_name("Bolivia (Plurinational State of)").unwrap().iso3,
+            "BOL"
+        );
+        assert_eq!(by_name("Dominican Rep.").unwrap().iso3, "DOM");
+        assert_eq!(by_name("China, Hong Kong SAR").unwrap().iso3, "HKG");
+        assert_eq!(by_name("Guiné Equatorial").unwrap().iso3, "GNQ");
+        assert_eq!(by_name("São Tomé e Príncipe").unwrap().iso3, "STP");
         assert_eq!(resolve("ec").unwrap().iso3, "ECU");
         assert!(parse_iso3("XYZ").unwrap_err().to_string().contains("ARG"));
         assert_eq!(parse_iso3("per").unwrap(), "PER");

@@ -174,6 +174,12 @@ pub struct CsvRows {
 impl CsvRows {
     /// Opens a CSV file: strips a UTF-8 BOM and refuses UTF-16 and binary content.
     pub fn open(path: &Path) -> Result<CsvRows, FileError> {
+        CsvRows::open_with_delimiter(path, b',')
+    }
+
+    /// [`CsvRows::open`] for a file whose fields are separated by `delimiter` (`;` in
+    /// files saved by spreadsheets set to a decimal comma; see [`sniff_delimiter`]).
+    pub fn open_with_delimiter(path: &Path, delimiter: u8) -> Result<CsvRows, FileError> {
         match sniff(path)? {
             Sniffed::Empty => return Err(FileError::new(path, "empty file")),
             Sniffed::Zip => {
@@ -210,6 +216,7 @@ impl CsvRows {
             }
         }
         let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 20)
@@ -299,6 +306,35 @@ impl CsvRows {
         }
         Ok(())
     }
+}
+
+/// The field separator of a CSV file: `;` when its first line has more semicolons than
+/// commas outside quotes, else `,`.
+pub fn sniff_delimiter(path: &Path) -> Result<u8, FileError> {
+    use std::io::BufRead;
+    let f = File::open(path).map_err(|e| FileError::new(path, format!("cannot open: {e}")))?;
+    let mut first = Vec::new();
+    BufReader::new(f.take(MAX_LINE_BYTES as u64))
+        .read_until(b'\n', &mut first)
+        .map_err(|e| FileError::new(path, format!("cannot read: {e}")))?;
+    let (mut quoted, mut commas, mut semis) = (false, 0usize, 0usize);
+    for b in first {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => commas += 1,
+            b';' if !quoted => semis += 1,
+            _ => {}
+        }
+    }
+    Ok(if semis > commas { b';' } else { b',' })
+}
+
+/// The names of the sheets of an XLSX workbook, in workbook order.
+pub fn sheet_names(path: &Path) -> Result<Vec<String>, FileError> {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let wb: Xlsx<_> = open_workbook(path)
+        .map_err(|e| FileError::new(path, format!("not a readable XLSX workbook: {e}")))?;
+    Ok(wb.sheet_names().to_vec())
 }
 
 /// Rows of one sheet of an XLSX workbook, all in memory (sheets are bounded by Excel).

@@ -10,6 +10,8 @@
 pub mod adm;
 pub mod cgef;
 pub mod cgit;
+pub mod comtrade;
+pub mod dots;
 pub mod gcdf;
 pub mod geojson;
 pub mod input;
@@ -17,6 +19,8 @@ pub mod news;
 pub mod parse;
 pub mod registry;
 pub mod table;
+pub mod trade;
+pub mod trade_news;
 
 pub use gcdf::Region;
 pub use input::FileError;
@@ -41,11 +45,16 @@ pub enum Kind {
     AeiCgit,
     /// Boston University China's Global Energy Finance.
     BuCgef,
+    /// IMF Direction of Trade Statistics, bulk layout (trade values, not projects).
+    Dots,
+    /// UN Comtrade, current API naming or the legacy 35-column layout (trade values).
+    Comtrade,
 }
 
 impl Kind {
-    pub const NAMES: &'static [&'static str] =
-        &["gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef"];
+    pub const NAMES: &'static [&'static str] = &[
+        "gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef", "dots", "comtrade",
+    ];
 
     pub fn parse(s: &str) -> Option<Kind> {
         Some(match s {
@@ -54,6 +63,8 @@ impl Kind {
             "geojson" => Kind::Geojson,
             "aei-cgit" => Kind::AeiCgit,
             "bu-cgef" => Kind::BuCgef,
+            "dots" => Kind::Dots,
+            "comtrade" => Kind::Comtrade,
             _ => return None,
         })
     }
@@ -65,6 +76,8 @@ impl Kind {
             Kind::Geojson => "geojson",
             Kind::AeiCgit => "aei-cgit",
             Kind::BuCgef => "bu-cgef",
+            Kind::Dots => "dots",
+            Kind::Comtrade => "comtrade",
         }
     }
 }
@@ -126,6 +139,9 @@ pub struct FileReport {
     pub unchanged: u64,
     pub skipped: u64,
     pub outside_region: u64,
+    /// Rows read and deliberately not kept (trade files: status notes, balances,
+    /// re-exports, aggregate rows whose detail rows are in the file).
+    pub not_kept: u64,
     pub seconds: f64,
     pub problems: Vec<Problem>,
 }
@@ -150,6 +166,9 @@ impl FileReport {
         );
         if self.outside_region > 0 {
             s.push_str(&format!(", {} outside the region", self.outside_region));
+        }
+        if self.not_kept > 0 {
+            s.push_str(&format!(", {} not kept", self.not_kept));
         }
         s.push_str(&format!(" in {:.2} s", self.seconds));
         match self.outcome.as_str() {
@@ -209,6 +228,8 @@ pub fn import_file(
         let mut w = store.writer().map_err(ImportError::Store)?;
         let ok = match kind {
             Kind::Geojson => geojson::import(&mut w, path, opts, &mut report)?,
+            Kind::Dots => dots::import(&mut w, path, opts, &mut report)?,
+            Kind::Comtrade => comtrade::import(&mut w, path, opts, &mut report)?,
             _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
         };
         if ok && !opts.dry_run {
@@ -466,7 +487,9 @@ impl Mapper {
             Kind::GcdfAdm => Mapper::Adm(Box::new(adm::AdmColumns::new(header, path)?)),
             Kind::AeiCgit => Mapper::Cgit(Box::new(cgit::CgitColumns::new(header, w)?)),
             Kind::BuCgef => Mapper::Cgef(Box::new(cgef::CgefColumns::new(header)?)),
-            Kind::Geojson => return Err("GeoJSON is not a table".into()),
+            Kind::Geojson | Kind::Dots | Kind::Comtrade => {
+                return Err(format!("{} has its own reader", kind.as_str()));
+            }
         })
     }
 

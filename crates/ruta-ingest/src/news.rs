@@ -478,6 +478,7 @@ pub fn ingest(
                 touched.insert(project.clone());
             }
         }
+        let unattached = crate::trade_news::attach(&mut w, sid, year, unattached)?;
         for u in &unattached {
             if w.add_unattached(sid, u)? {
                 report.evidence += 1;

@@ -41,6 +41,8 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/api/search", get(search))
         .route("/api/evidence", get(evidence))
         .route("/api/meta", get(meta))
+        .route("/api/trade", get(crate::trade::trade_rows))
+        .route("/api/trade/totals", get(crate::trade::trade_totals))
         .route("/api/openapi.json", get(openapi_json));
     if state.admin_token.is_some() {
         r = r.route("/api/import", post(import));
@@ -668,9 +670,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "ruta", description = "An open observatory of China's finance, investment and trade in Latin America and the Caribbean. Every number traces to a source; sources that disagree are kept side by side."),
-    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, countries, country, organizations, organization, source, search, evidence, meta, import),
+    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals),
     components(schemas(ErrorBody)),
-    tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
+    tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "trade"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
 )]
 struct ApiDoc;
 

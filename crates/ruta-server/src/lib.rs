@@ -11,6 +11,7 @@ mod cache;
 mod error;
 mod params;
 mod pool;
+mod trade;
 mod web;
 
 pub use error::ApiError;

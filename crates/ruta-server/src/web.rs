@@ -11,6 +11,7 @@ use axum::routing::get;
 const INDEX: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/index.html"));
 const APP: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/app.js"));
 const CHARTS: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/charts.js"));
+const TRADE: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/trade.js"));
 const STYLE: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/style.css"));
 const ATLAS: &[u8] = include_bytes!(concat!(
     env!("RUTA_WEB_MODULES"),
@@ -49,6 +50,10 @@ pub fn routes() -> Router {
         .route(
             "/assets/charts.js",
             get(|| async { asset("text/javascript; charset=utf-8", CHARTS.as_bytes()) }),
+        )
+        .route(
+            "/assets/trade.js",
+            get(|| async { asset("text/javascript; charset=utf-8", TRADE.as_bytes()) }),
         )
         .route(
             "/assets/style.css",

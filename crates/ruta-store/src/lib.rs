@@ -15,6 +15,7 @@ pub mod explore;
 pub mod flows;
 pub mod query;
 pub mod schema;
+pub mod trade;
 mod write;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};

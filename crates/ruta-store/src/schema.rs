@@ -8,7 +8,7 @@
 pub const APPLICATION_ID: i32 = 0x5255_5441;
 
 /// Migrations, in order. Index + 1 is the schema version after applying it.
-pub const MIGRATIONS: &[&str] = &[M1, M2, M3, M4];
+pub const MIGRATIONS: &[&str] = &[M1, M2, M3, M4, M5];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -413,4 +413,46 @@ DROP VIEW aggregate_projects;
 
 -- The flows every total sums.
 CREATE VIEW counted_flows AS SELECT * FROM flows WHERE counted = 1;
+"#;
+
+/// Trade: goods exports and imports between two economies by year (and HS chapter), one
+/// row per value as one source states it (a dataset file of one vintage, or an article).
+/// Kept apart from projects and claims; provenance as in `claims` (source, locator).
+/// Self-contained: depends on `sources` only.
+const M5: &str = r#"
+CREATE TABLE trade_values (
+    id          INTEGER PRIMARY KEY,
+    -- ISO3 of the economy whose statistics state the value; NULL for a figure stated in
+    -- an article (then `flow` is seen from China: export = China to `partner`).
+    reporter    TEXT,
+    -- ISO3 of the counterpart, or 'WLD' for the reporter's trade with all partners.
+    partner     TEXT NOT NULL,
+    -- From the reporter's side: its exports to, or imports from, the partner; 'total' =
+    -- both directions (news figures of "bilateral trade").
+    flow        TEXT NOT NULL CHECK (flow IN ('export', 'import', 'total')),
+    year        INTEGER NOT NULL,
+    -- HS chapter ('01'..'99'); NULL = all goods.
+    hs2         TEXT CHECK (hs2 IS NULL OR (length(hs2) = 2 AND hs2 GLOB '[0-9][0-9]')),
+    -- 'value_usd': nominal US dollars; 'share_pct': percent of the country's exports or
+    -- imports that go to or come from China.
+    measure     TEXT NOT NULL DEFAULT 'value_usd' CHECK (measure IN ('value_usd', 'share_pct')),
+    value       REAL NOT NULL,
+    -- 'fob' (exports, free on board) or 'cif' (imports, cost, insurance, freight).
+    valuation   TEXT CHECK (valuation IN ('fob', 'cif')),
+    -- How the value was made when the source does not state it as such (e.g. "sum of 3
+    -- HS4 rows"); NULL when stated.
+    derived     TEXT,
+    source_id   INTEGER NOT NULL REFERENCES sources(id),
+    -- Where in the source: "line 12, column 2019", "line 5", "bytes 120-134".
+    locator     TEXT NOT NULL,
+    span_start  INTEGER,
+    span_end    INTEGER,
+    quote       TEXT,
+    confidence  REAL NOT NULL DEFAULT 1 CHECK (confidence BETWEEN 0 AND 1),
+    created_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX trade_values_unique
+    ON trade_values(source_id, COALESCE(reporter, ''), partner, flow, year, COALESCE(hs2, ''), measure);
+CREATE INDEX trade_values_partner ON trade_values(partner, year);
+CREATE INDEX trade_values_reporter ON trade_values(reporter, year);
 "#;
