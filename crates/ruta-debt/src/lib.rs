@@ -1,0 +1,7 @@
+//! ruta-debt (crate docs written below).
+
+pub mod gcdf;
+pub mod grant;
+pub mod rates;
+pub mod read;
+pub mod terms;
