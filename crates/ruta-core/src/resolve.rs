@@ -65,6 +65,7 @@ pub fn version_cmp(a: Option<&str>, b: Option<&str>) -> Ordering {
         out
     }
     match (a, b) {
+        (Some(x), Some(y)) if x == y => Ordering::Equal,
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,

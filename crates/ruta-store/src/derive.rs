@@ -277,22 +277,26 @@ impl Writer<'_> {
             self.resolve_project(id)?;
         }
         self.tx.execute_batch(
-            "WITH a AS (
-               SELECT f.project_id AS pid, COUNT(*) AS n, SUM(f.counted) AS nc,
-                 SUM(CASE WHEN f.counted THEN f.amount_usd END) AS usd,
-                 SUM(CASE WHEN f.counted THEN f.amount_usd_nominal END) AS nominal,
-                 MAX(CASE WHEN f.counted THEN f.amount END) AS one_amount,
-                 MAX(CASE WHEN f.counted THEN f.currency END) AS one_currency,
-                 MAX(CASE WHEN f.counted THEN f.amount_year END) AS one_year,
-                 MIN(f.year) AS first_year
-               FROM flows f WHERE f.project_id IN (SELECT id FROM ruta_affected) GROUP BY f.project_id)
+            "CREATE TEMP TABLE IF NOT EXISTS ruta_agg(pid TEXT PRIMARY KEY, n INTEGER, nc INTEGER, usd REAL,
+               nominal REAL, one_amount REAL, one_currency TEXT, one_year INTEGER, first_year INTEGER, kind TEXT);
+             DELETE FROM ruta_agg;
+             INSERT INTO ruta_agg
+             SELECT f.project_id, COUNT(*), SUM(f.counted),
+                 SUM(CASE WHEN f.counted THEN f.amount_usd END),
+                 SUM(CASE WHEN f.counted THEN f.amount_usd_nominal END),
+                 MAX(CASE WHEN f.counted THEN f.amount END),
+                 MAX(CASE WHEN f.counted THEN f.currency END),
+                 MAX(CASE WHEN f.counted THEN f.amount_year END),
+                 MIN(f.year),
+                 (SELECT k.kind FROM flows k WHERE k.project_id = f.project_id
+                  ORDER BY k.counted DESC, k.amount_usd IS NULL, k.amount_usd DESC, k.id LIMIT 1)
+             FROM ruta_affected t JOIN flows f ON f.project_id = t.id GROUP BY f.project_id;
              UPDATE projects SET
                flow_count = COALESCE(a.n, 0),
                counted_usd = a.usd,
                include_in_aggregates = COALESCE(a.nc, 0) > 0,
                year = COALESCE(a.first_year, projects.year),
-               flow_kind = COALESCE((SELECT f.kind FROM flows f WHERE f.project_id = projects.id
-                   ORDER BY f.counted DESC, f.amount_usd IS NULL, f.amount_usd DESC, f.id LIMIT 1), 'unknown'),
+               flow_kind = COALESCE(a.kind, 'unknown'),
                amount = CASE WHEN projects.value_amount IS NOT NULL THEN projects.value_amount
                              WHEN a.nc = 1 THEN a.one_amount END,
                currency = CASE WHEN projects.value_amount IS NOT NULL THEN projects.value_currency
@@ -302,9 +306,10 @@ impl Writer<'_> {
                amount_usd_nominal = CASE WHEN projects.value_amount IS NOT NULL THEN projects.value_usd_nominal
                                          ELSE a.nominal END,
                amount_usd = CASE WHEN projects.value_amount IS NOT NULL THEN projects.value_usd ELSE a.usd END
-             FROM ruta_affected t LEFT JOIN a ON a.pid = t.id
+             FROM ruta_affected t LEFT JOIN ruta_agg a ON a.pid = t.id
              WHERE projects.id = t.id;
-             DELETE FROM ruta_affected;",
+             DELETE FROM ruta_affected;
+             DELETE FROM ruta_agg;",
         )?;
         Ok(())
     }

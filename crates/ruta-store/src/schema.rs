@@ -325,6 +325,10 @@ ALTER TABLE projects ADD COLUMN flow_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE projects ADD COLUMN counted_usd REAL;
 UPDATE projects SET canonical_id = id;
 CREATE INDEX projects_canonical ON projects(canonical_id);
+-- Totals read flows now: the projects' totals and flow-kind indexes only slow writes.
+DROP INDEX projects_totals;
+DROP INDEX projects_flow;
+DROP INDEX projects_amount;
 UPDATE projects SET flow_kind = 'equity' WHERE flow_kind = 'fdi';
 UPDATE projects SET flow_kind = 'unknown' WHERE flow_kind = 'other';
 

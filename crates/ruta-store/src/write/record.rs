@@ -104,9 +104,13 @@ impl Writer<'_> {
         if rec.flow.is_some() {
             self.upsert_flow(rec, shown.as_ref(), &claim_ids)?;
         }
-        let adopted = rec.flow.is_some() && self.adopt_adm_values(&p.id)?;
+        // ADM files may have stated the record's amount before the record arrived.
+        let adopted = rec.flow.is_some() && had_locations && self.adopt_adm_values(&p.id)?;
         self.fts_projects.insert(p.id.clone());
-        self.touched.insert(p.id.clone());
+        if !fresh {
+            // A fresh record's aggregates were written with it.
+            self.touched.insert(p.id.clone());
+        }
         if !exists {
             self.membership_dirty = true;
         }
@@ -121,6 +125,9 @@ impl Writer<'_> {
     }
 
     fn upsert_project(&mut self, rec: &Record, shown: Option<&RecordDisplay>) -> Result<()> {
+        if let Some(d) = shown {
+            return self.insert_fresh_project(rec, d);
+        }
         let p = &rec.project;
         let kind = rec
             .flow
@@ -172,9 +179,97 @@ impl Writer<'_> {
                 self.now,
                 curated
             ])?;
-        if let Some(d) = shown {
-            self.update_record_display(&p.id, d)?;
-        }
+        Ok(())
+    }
+
+    /// A record seen for the first time, in one statement: its descriptive columns, what
+    /// it displays, and — as a project of its own whose flow counts — its aggregates.
+    /// `derive` corrects the aggregates when the record joins another project or its flow
+    /// does not count.
+    fn insert_fresh_project(&mut self, rec: &Record, d: &RecordDisplay) -> Result<()> {
+        let p = &rec.project;
+        let s = &d.shown;
+        let date = |f: &str| s.dates.get(f).cloned();
+        let term = |f: &str| s.terms.get(f).copied();
+        let value = s.value.as_ref().map(|(m, _)| m);
+        let flow_amount = rec
+            .flow
+            .as_ref()
+            .and_then(|_| s.amount.as_ref().map(|(m, _)| m));
+        let listed = value.or(flow_amount);
+        let kind = rec
+            .flow
+            .as_ref()
+            .map(|f| f.kind.as_str())
+            .unwrap_or("unknown");
+        let curated = rec.origin == "registry" && rec.flow.is_none();
+        let umbrella = rec.flow.as_ref().and_then(|f| f.umbrella).unwrap_or(false);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO projects(id, name, description, country, sector_code, sector_name, sector_group,
+                   sector_subgroup, sector_rule, flow_kind, parent_id, package_id, umbrella, include_in_aggregates,
+                   dataset, record_id, attributes, created_at, updated_at, canonical_id, curated_project,
+                   status, year, commitment_date, planned_start_date, actual_start_date, planned_completion_date,
+                   actual_completion_date, interest_rate, maturity_years, grace_period_years, management_fee,
+                   commitment_fee, collateral, first_repayment_date, last_repayment_date, lat, lon, precision,
+                   source_count, value_amount, value_currency, value_year, value_usd_nominal, value_usd,
+                   amount, currency, amount_year, amount_usd_nominal, amount_usd, flow_count, counted_usd)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?1,
+                   ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37,
+                   ?38, ?39, ?40, ?41, ?42, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?50)",
+            )?
+            .execute(rusqlite::params![
+                p.id,
+                p.name,
+                p.description,
+                p.country,
+                p.sector_code,
+                p.sector_name,
+                p.sector_group.as_str(),
+                p.sector_subgroup,
+                p.sector_rule,
+                kind,
+                p.parent_id,
+                p.package_id,
+                umbrella,
+                rec.flow.is_some(),
+                p.dataset,
+                p.record_id,
+                json(&p.attributes),
+                self.now,
+                curated,
+                s.status.map(|x| x.as_str()),
+                s.year,
+                date("commitment_date"),
+                date("planned_start_date"),
+                date("actual_start_date"),
+                date("planned_completion_date"),
+                date("actual_completion_date"),
+                term("interest_rate"),
+                term("maturity_years"),
+                term("grace_period_years"),
+                term("management_fee"),
+                term("commitment_fee"),
+                s.collateral,
+                date("first_repayment_date"),
+                date("last_repayment_date"),
+                d.point.map(|p| p.0),
+                d.point.map(|p| p.1),
+                d.point.and_then(|p| p.2),
+                d.source_count,
+                value.map(|m| m.amount),
+                value.map(|m| m.currency.clone()),
+                value.and_then(|m| m.year),
+                value.and_then(|m| m.usd_nominal),
+                value.and_then(|m| m.usd_2021),
+                listed.map(|m| m.amount),
+                listed.map(|m| m.currency.clone()),
+                listed.and_then(|m| m.year),
+                listed.and_then(|m| m.usd_nominal),
+                listed.and_then(|m| m.usd_2021),
+                rec.flow.is_some() as i64,
+                flow_amount.and_then(|m| m.usd_2021),
+            ])?;
         Ok(())
     }
 
@@ -194,12 +289,18 @@ impl Writer<'_> {
             .iter()
             .find(|s| s.kind == SourceKind::DatasetRecord && s.dataset == p.dataset)
             .and_then(|s| s.dataset_version.clone());
+        if let Some(d) = shown {
+            let amount_claim = d
+                .amount_index
+                .and_then(|i| claim_ids.get(i).copied().flatten());
+            return self.insert_fresh_flow(rec, version, d, amount_claim);
+        }
         let changed = self
             .tx
             .prepare_cached(
                 "INSERT INTO flows(id, project_id, kind, kind_basis, kind_inferred, origin, dataset, dataset_version,
-                   country, sector_group, include_in_aggregates, umbrella, group_id, created_at, updated_at)
-                 VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, COALESCE(?11, 0), ?1, ?12, ?12)
+                   country, sector_group, include_in_aggregates, umbrella, group_id, created_at, updated_at, counted)
+                 VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, COALESCE(?11, 0), ?1, ?12, ?12, 1)
                  ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, kind_basis = excluded.kind_basis,
                    kind_inferred = excluded.kind_inferred,
                    dataset = COALESCE(excluded.dataset, dataset),
@@ -228,12 +329,71 @@ impl Writer<'_> {
             self.counting_dirty = true;
             self.membership_dirty = true;
         }
-        if let Some(d) = shown {
-            let amount_claim = d
-                .amount_index
-                .and_then(|i| claim_ids.get(i).copied().flatten());
-            self.update_flow_display(&p.id, d, amount_claim)?;
-        }
+        Ok(())
+    }
+
+    /// The flow of a record seen for the first time, with what it displays, in one
+    /// statement; it is taken to count until `derive` decides otherwise.
+    fn insert_fresh_flow(
+        &mut self,
+        rec: &Record,
+        version: Option<String>,
+        d: &RecordDisplay,
+        amount_claim: Option<i64>,
+    ) -> Result<()> {
+        let (Some(f), p) = (&rec.flow, &rec.project) else {
+            return Ok(());
+        };
+        let s = &d.shown;
+        let date = |f: &str| s.dates.get(f).cloned();
+        let term = |f: &str| s.terms.get(f).copied();
+        let amount = s.amount.as_ref().map(|(m, _)| m);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO flows(id, project_id, kind, kind_basis, kind_inferred, origin, dataset, dataset_version,
+                   country, sector_group, include_in_aggregates, umbrella, group_id, created_at, updated_at, counted,
+                   year, status, amount, currency, amount_year, amount_usd_nominal, amount_usd, amount_claim_id,
+                   amount_source_rank, amount_confidence, commitment_date, interest_rate, maturity_years,
+                   grace_period_years, management_fee, commitment_fee, collateral, first_repayment_date,
+                   last_repayment_date)
+                 VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, COALESCE(?11, 0), ?1, ?12, ?12, 1,
+                   ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
+            )?
+            .execute(rusqlite::params![
+                p.id,
+                f.kind.as_str(),
+                f.kind_basis,
+                f.kind_inferred,
+                flow_origin(rec),
+                p.dataset,
+                version,
+                p.country,
+                p.sector_group.as_str(),
+                f.include_in_aggregates,
+                f.umbrella,
+                self.now,
+                s.year,
+                s.status.map(|x| x.as_str()),
+                amount.map(|m| m.amount),
+                amount.map(|m| m.currency.clone()),
+                amount.and_then(|m| m.year),
+                amount.and_then(|m| m.usd_nominal),
+                amount.and_then(|m| m.usd_2021),
+                amount_claim,
+                d.amount_source_rank,
+                d.amount_confidence,
+                date("commitment_date"),
+                term("interest_rate"),
+                term("maturity_years"),
+                term("grace_period_years"),
+                term("management_fee"),
+                term("commitment_fee"),
+                s.collateral,
+                date("first_repayment_date"),
+                date("last_repayment_date"),
+            ])?;
+        self.counting_dirty = true;
+        self.membership_dirty = true;
         Ok(())
     }
 
