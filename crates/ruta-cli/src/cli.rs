@@ -54,6 +54,8 @@ pub enum Command {
     Evidence(EvidenceArgs),
     /// Serve the JSON API (OpenAPI at /api/openapi.json) and the dashboard
     Serve(ServeArgs),
+    /// Write the whole database as a Frictionless Data Package (datapackage.json + CSVs)
+    Export(ExportArgs),
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -174,6 +176,12 @@ pub struct ProjectArgs {
     pub id: String,
     #[arg(long, value_enum, default_value_t = DetailFormat::Table)]
     pub format: DetailFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Directory to write datapackage.json and one CSV per table into (created if missing)
+    pub dir: PathBuf,
 }
 
 fn parse_bool(s: &str) -> Result<bool, String> {

@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Evidence(a) => crate::news::evidence(&cli.db, a),
         Command::Trade(a) => crate::trade::run(&cli.db, a),
         Command::Serve(a) => serve(&cli.db, a),
+        Command::Export(a) => export(&cli.db, a),
     }
 }
 
@@ -444,6 +445,26 @@ fn stats(db: &Path, a: StatsArgs) -> Result<()> {
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+fn export(db: &Path, a: crate::cli::ExportArgs) -> Result<()> {
+    let store = open_for_reading(db)?;
+    let summary = ruta_store::export::export_package(
+        store.conn(),
+        &a.dir,
+        &format!("ruta export of {}", db.display()),
+    )?;
+    for (name, rows) in &summary {
+        eprintln!(
+            "ruta: {}: {rows} rows",
+            a.dir.join(format!("{name}.csv")).display()
+        );
+    }
+    eprintln!(
+        "ruta: wrote {} (a Frictionless Data Package)",
+        a.dir.join("datapackage.json").display()
+    );
     Ok(())
 }
 

@@ -12,6 +12,7 @@ mod claimrow;
 mod derive;
 pub mod evidence;
 pub mod explore;
+pub mod export;
 pub mod flows;
 pub mod query;
 pub mod schema;
