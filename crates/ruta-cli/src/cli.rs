@@ -42,7 +42,7 @@ pub enum Command {
     Flows(FlowsArgs),
     /// Totals of counted flows (constant 2021 USD): every dollar once
     Stats(StatsArgs),
-    /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade
+    /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade, ports
     Import(ImportArgs),
     /// China–LAC goods trade (IMF DOTS, UN Comtrade, news): both reporters, the gap, the shown value
     Trade(TradeArgs),

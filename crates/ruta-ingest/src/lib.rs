@@ -17,6 +17,7 @@ pub mod geojson;
 pub mod input;
 pub mod news;
 pub mod parse;
+pub mod ports;
 pub mod registry;
 pub mod table;
 pub mod trade;
@@ -49,11 +50,14 @@ pub enum Kind {
     Dots,
     /// UN Comtrade, current API naming or the legacy 35-column layout (trade values).
     Comtrade,
+    /// Latin American and Caribbean ports with Chinese firms (name, firm, "(lat,lon)",
+    /// shares, cooperation mode).
+    Ports,
 }
 
 impl Kind {
     pub const NAMES: &'static [&'static str] = &[
-        "gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef", "dots", "comtrade",
+        "gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef", "dots", "comtrade", "ports",
     ];
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -65,6 +69,7 @@ impl Kind {
             "bu-cgef" => Kind::BuCgef,
             "dots" => Kind::Dots,
             "comtrade" => Kind::Comtrade,
+            "ports" => Kind::Ports,
             _ => return None,
         })
     }
@@ -78,6 +83,7 @@ impl Kind {
             Kind::BuCgef => "bu-cgef",
             Kind::Dots => "dots",
             Kind::Comtrade => "comtrade",
+            Kind::Ports => "ports",
         }
     }
 }
@@ -443,6 +449,26 @@ fn import_rows(
                     .map_err(ImportError::Store)?;
             }
         }
+        if let Mapper::Ports(m) = &mapper {
+            // Each port joins the stored project at its place, if there is one.
+            for port in m.places() {
+                let near = w
+                    .located_projects(&port.country)
+                    .map_err(ImportError::Store)?;
+                let found = near
+                    .iter()
+                    .filter(|p| p.id != port.id && ports::same_place(&port, p))
+                    .min_by(|a, b| {
+                        let da = ports::distance_km((port.lat, port.lon), (a.lat, a.lon));
+                        let db = ports::distance_km((port.lat, port.lon), (b.lat, b.lon));
+                        da.total_cmp(&db)
+                    });
+                if let Some(project) = found {
+                    w.state_relation(&port.id, &ports::joins(&project.id))
+                        .map_err(ImportError::Store)?;
+                }
+            }
+        }
         if let Mapper::Adm(m) = &mapper {
             // ADM rows are grouped per project: each project's set of units is written at once.
             for (project, source, locs) in m.drain() {
@@ -478,6 +504,7 @@ enum Mapper {
     Adm(Box<adm::AdmColumns>),
     Cgit(Box<cgit::CgitColumns>),
     Cgef(Box<cgef::CgefColumns>),
+    Ports(Box<ports::PortColumns>),
 }
 
 impl Mapper {
@@ -487,6 +514,7 @@ impl Mapper {
             Kind::GcdfAdm => Mapper::Adm(Box::new(adm::AdmColumns::new(header, path)?)),
             Kind::AeiCgit => Mapper::Cgit(Box::new(cgit::CgitColumns::new(header, w)?)),
             Kind::BuCgef => Mapper::Cgef(Box::new(cgef::CgefColumns::new(header)?)),
+            Kind::Ports => Mapper::Ports(Box::new(ports::PortColumns::new(header)?)),
             Kind::Geojson | Kind::Dots | Kind::Comtrade => {
                 return Err(format!("{} has its own reader", kind.as_str()));
             }
@@ -498,6 +526,7 @@ impl Mapper {
             Mapper::Gcdf(m) => m.map(c, region)?,
             Mapper::Cgit(m) => m.map(c, region)?,
             Mapper::Cgef(m) => m.map(c, region)?,
+            Mapper::Ports(m) => m.map(c, region)?,
             Mapper::Adm(m) => return m.map(c, region),
         };
         Ok(match rec {

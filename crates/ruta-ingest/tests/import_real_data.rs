@@ -794,3 +794,49 @@ fn bom_crlf_and_bad_rows() {
     assert!(r.failed());
     assert_eq!(amount_of(&s, "gcdf-1").0, Some(1000.0));
 }
+
+#[test]
+fn ports_with_chinese_firms_join_the_projects_they_describe() {
+    let path = ruta_testdata::require!("ports/lac_ports_chinese_firms.csv");
+    let d = tempfile::tempdir().unwrap();
+    let mut s = loaded_store(d.path());
+    let r = run(&mut s, Kind::Ports, &path, Options::default());
+    assert_eq!(
+        (r.rows_read, r.imported, r.skipped),
+        (23, 23, 0),
+        "{:?}",
+        r.problems
+    );
+    // Chancay's row joins the registry project: one project, with the table's firm as
+    // owner and operator, and no flow of its own (the table names no amount).
+    let p = query::project_detail(s.conn(), "port-per-port-of-chancay")
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.summary.id, "per-chancay-port");
+    assert!(
+        p.records
+            .iter()
+            .any(|r| r.id == "port-per-port-of-chancay" && !r.flow)
+    );
+    assert!(
+        p.parties
+            .iter()
+            .any(|x| x.role == "operator" && x.record == "port-per-port-of-chancay")
+    );
+    // A port no stored project describes stands alone, at its exact place.
+    let b = query::project_detail(s.conn(), "port-pan-port-of-balboa")
+        .unwrap()
+        .unwrap();
+    assert_eq!(b.summary.id, "port-pan-port-of-balboa");
+    assert_eq!(
+        (b.summary.lat, b.summary.lon),
+        (Some(8.957641), Some(-79.5613))
+    );
+    assert_eq!(b.summary.precision, Some(1));
+    assert!(b.flows.is_empty());
+    // Re-importing changes nothing.
+    let before = fingerprint(&s);
+    let again = run(&mut s, Kind::Ports, &path, Options::default());
+    assert_eq!(again.unchanged, 23);
+    assert_eq!(fingerprint(&s), before);
+}

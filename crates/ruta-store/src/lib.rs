@@ -22,7 +22,7 @@ mod write;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 
-pub use write::{Outcome, StoredFlow, Writer, timestamp};
+pub use write::{LocatedProject, Outcome, StoredFlow, Writer, timestamp};
 
 /// Everything that can go wrong opening or using the store. Messages are one line and
 /// name the file.

@@ -12,7 +12,7 @@ pub(crate) mod claims;
 mod fts;
 mod record;
 
-pub use record::StoredFlow;
+pub use record::{LocatedProject, StoredFlow};
 
 use crate::{Result, now};
 use rusqlite::{Transaction, params};

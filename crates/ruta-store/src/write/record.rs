@@ -419,6 +419,27 @@ impl Writer<'_> {
             .collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Stored projects of a country that have a location, for importers that join a
+    /// record to the project at the same place.
+    pub fn located_projects(&self, country: &str) -> Result<Vec<LocatedProject>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT id, name, lat, lon, sector_subgroup FROM projects
+                 WHERE canonical_id = id AND country = ?1 AND lat IS NOT NULL AND lon IS NOT NULL",
+            )?
+            .query_map([country], |r| {
+                Ok(LocatedProject {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    lat: r.get(2)?,
+                    lon: r.get(3)?,
+                    sector_subgroup: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Records a relation that `from` asserts, outside a record (relations a dataset
     /// states across rows, known only at the end of a file). Idempotent.
     pub fn state_relation(&mut self, from: &str, r: &RelationStmt) -> Result<()> {
@@ -754,6 +775,16 @@ impl Writer<'_> {
         }
         Ok(added)
     }
+}
+
+/// A stored project with its representative point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedProject {
+    pub id: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub sector_subgroup: Option<String>,
 }
 
 /// A stored flow as importers see it.
