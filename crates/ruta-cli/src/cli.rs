@@ -42,6 +42,8 @@ pub enum Command {
     Flows(FlowsArgs),
     /// Totals of counted flows (constant 2021 USD): every dollar once
     Stats(StatsArgs),
+    /// Implementation problems: how many projects met one, and the rate, by group
+    Problems(ProblemsArgs),
     /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade, ports
     Import(ImportArgs),
     /// China–LAC goods trade (IMF DOTS, UN Comtrade, news): both reporters, the gap, the shown value
@@ -176,6 +178,38 @@ pub struct ProjectArgs {
     pub id: String,
     #[arg(long, value_enum, default_value_t = DetailFormat::Table)]
     pub format: DetailFormat,
+}
+
+fn parse_problems_by(s: &str) -> Result<ruta_store::problems::ProblemsBy, String> {
+    ruta_store::problems::ProblemsBy::parse(s).ok_or_else(|| {
+        format!(
+            "unknown dimension '{s}'; accepted values: {}",
+            ruta_store::problems::ProblemsBy::NAMES.join(", ")
+        )
+    })
+}
+
+fn parse_population(s: &str) -> Result<ruta_store::problems::Population, String> {
+    ruta_store::problems::Population::parse(s).ok_or_else(|| {
+        format!(
+            "unknown population '{s}'; accepted values: {}",
+            ruta_store::problems::Population::NAMES.join(", ")
+        )
+    })
+}
+
+#[derive(Args, Debug)]
+pub struct ProblemsArgs {
+    /// Group by sector-group, country, lender, year or kind (of event)
+    #[arg(long, value_name = "DIM", value_parser = parse_problems_by, default_value = "sector-group")]
+    pub by: ruta_store::problems::ProblemsBy,
+    /// infrastructure-finance (default: AidData's population) or all-counted
+    #[arg(long, value_name = "P", value_parser = parse_population, default_value = "infrastructure-finance")]
+    pub population: ruta_store::problems::Population,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Args, Debug)]

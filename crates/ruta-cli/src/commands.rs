@@ -17,6 +17,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Project(a) => project(&cli.db, a),
         Command::Flows(a) => flows(&cli.db, a),
         Command::Stats(a) => stats(&cli.db, a),
+        Command::Problems(a) => problems(&cli.db, a),
         Command::Import(a) => crate::import::run(&cli.db, a),
         Command::Extract(a) => crate::news::extract(a),
         Command::Ingest(a) => match a.what {
@@ -442,6 +443,79 @@ fn stats(db: &Path, a: StatsArgs) -> Result<()> {
                     ""
                 }
             )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn problems(db: &Path, a: crate::cli::ProblemsArgs) -> Result<()> {
+    let store = open_for_reading(db)?;
+    let rows =
+        ruta_store::problems::problems(store.conn(), a.by, a.population, &a.filter.filter())?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        Format::Json => output::json(&mut out, &rows)?,
+        Format::Csv => {
+            let flat: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(r).unwrap_or_default();
+                    v["events_by_kind"] = serde_json::json!(
+                        r.events_by_kind
+                            .iter()
+                            .map(|(k, n)| format!("{k}:{n}"))
+                            .collect::<Vec<_>>()
+                            .join(";")
+                    );
+                    v
+                })
+                .collect();
+            output::csv_rows(
+                &mut out,
+                &flat,
+                &[
+                    "key",
+                    "label",
+                    "projects",
+                    "with_problems",
+                    "rate",
+                    "events_by_kind",
+                ],
+            )?
+        }
+        Format::Table => {
+            let mut t = Table::new(&[
+                "key",
+                "label",
+                "projects",
+                "with problems",
+                "rate",
+                "events",
+            ])
+            .right_align(&[2, 3, 4]);
+            for r in &rows {
+                t.row(vec![
+                    match &r.key {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null => "-".into(),
+                        v => v.to_string(),
+                    },
+                    truncate(&r.label, 40),
+                    r.projects.to_string(),
+                    r.with_problems.to_string(),
+                    r.rate
+                        .map(|x| format!("{:.1}%", x * 100.0))
+                        .unwrap_or_else(|| "-".into()),
+                    r.events_by_kind
+                        .iter()
+                        .map(|(k, n)| format!("{k} {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]);
+            }
+            t.write(&mut out)?;
+            writeln!(out, "population: {}", a.population.describe())?;
         }
     }
     out.flush()?;

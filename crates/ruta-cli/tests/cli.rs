@@ -610,3 +610,63 @@ fn import_the_shared_samples_and_query_them() {
             .any(|r| r["key"] == "china-eximbank")
     );
 }
+
+#[test]
+fn problems_rates_golden() {
+    let (_d, db) = tmp();
+    let mut got = String::new();
+    for by in ["sector-group", "kind", "country"] {
+        let v = ok_json(ruta(&db, &["problems", "--by", by, "--format", "json"]));
+        for r in v.as_array().unwrap() {
+            let (p, w) = (
+                r["projects"].as_u64().unwrap(),
+                r["with_problems"].as_u64().unwrap(),
+            );
+            assert!(w <= p);
+            if p > 0 {
+                assert!((r["rate"].as_f64().unwrap() - w as f64 / p as f64).abs() < 1e-12);
+            }
+        }
+        got.push_str(&format!(
+            "--by {by}\n{}\n",
+            serde_json::to_string_pretty(&v).unwrap()
+        ));
+    }
+    // Every project in the registry's population, all problems: the denominator grows.
+    let all = ok_json(ruta(
+        &db,
+        &[
+            "problems",
+            "--population",
+            "all-counted",
+            "--format",
+            "json",
+        ],
+    ));
+    let def = ok_json(ruta(&db, &["problems", "--format", "json"]));
+    let n = |v: &Value| -> u64 {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["projects"].as_u64().unwrap())
+            .sum()
+    };
+    assert!(n(&all) > n(&def));
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/problems.txt");
+    if std::env::var("UPDATE_GOLDEN").is_ok() || !golden.exists() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&golden).unwrap(),
+        got,
+        "golden differs (UPDATE_GOLDEN=1 accepts)"
+    );
+    let table = ruta(&db, &["problems", "--by", "kind"]);
+    assert!(
+        String::from_utf8(table.stdout)
+            .unwrap()
+            .contains("population: infrastructure projects")
+    );
+    let bad = ruta(&db, &["problems", "--by", "planet"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

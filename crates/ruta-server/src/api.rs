@@ -16,6 +16,7 @@ use ruta_store::explore::{
     self, CountryDetail, CountrySummary, MatrixRow, OrgDetail, OrgSummary, SearchResults,
 };
 use ruta_store::flows::{self as flowq, FlowInfo, FrontierRow, StatRow, StatsBy};
+use ruta_store::problems::{Population, ProblemRow, ProblemsBy};
 use ruta_store::query::{self, ProjectDetail, ProjectSummary, SourceInfo};
 use serde::Serialize;
 use std::sync::Arc;
@@ -33,6 +34,7 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/api/flows", get(flow_list))
         .route("/api/stats/flows", get(flows))
         .route("/api/stats/frontier-share", get(frontier_share))
+        .route("/api/stats/problems", get(problems))
         .route("/api/countries", get(countries))
         .route("/api/countries/{iso3}", get(country))
         .route("/api/organizations", get(organizations))
@@ -359,6 +361,40 @@ async fn frontier_share(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec
     Ok(Json(st.pool.with(|s| flowq::frontier_share(s.conn(), &f))?))
 }
 
+/// Implementation problems: for each group, the projects of the population, how many met
+/// at least one sourced problem event, the rate (a fraction) and events by kind. The
+/// default population is AidData's: infrastructure projects with Chinese finance.
+#[utoipa::path(get, path = "/api/stats/problems", tag = "stats",
+    params(("by" = Option<String>, Query, description = "sector_group (default), country, lender, year or kind"),
+           ("population" = Option<String>, Query, description = "infrastructure-finance (default) or all-counted"),
+           FilterParams),
+    responses((status = 200, body = Vec<ProblemRow>), (status = 400, body = ErrorBody)))]
+async fn problems(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<ProblemRow>> {
+    let p = Params::parse(raw.as_deref());
+    let by = match p.get("by") {
+        None => ProblemsBy::SectorGroup,
+        Some(v) => ProblemsBy::parse(v).ok_or_else(|| {
+            ApiError::param(
+                "by",
+                format!("unknown '{v}'; accepted: {}", ProblemsBy::NAMES.join(", ")),
+            )
+        })?,
+    };
+    let population = match p.get("population") {
+        None => Population::default(),
+        Some(v) => Population::parse(v).ok_or_else(|| {
+            ApiError::param(
+                "population",
+                format!("unknown '{v}'; accepted: {}", Population::NAMES.join(", ")),
+            )
+        })?,
+    };
+    let f = p.filter()?;
+    Ok(Json(st.pool.with(|s| {
+        ruta_store::problems::problems(s.conn(), by, population, &f)
+    })?))
+}
+
 /// The 33 Latin American and Caribbean states and every other country with projects, with
 /// project counts and totals.
 #[utoipa::path(get, path = "/api/countries", tag = "countries", responses((status = 200, body = Vec<CountrySummary>)))]
@@ -670,7 +706,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "ruta", description = "An open observatory of China's finance, investment and trade in Latin America and the Caribbean. Every number traces to a source; sources that disagree are kept side by side."),
-    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals),
+    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, problems, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals),
     components(schemas(ErrorBody)),
     tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "trade"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
 )]

@@ -14,6 +14,7 @@ pub mod evidence;
 pub mod explore;
 pub mod export;
 pub mod flows;
+pub mod problems;
 pub mod query;
 pub mod schema;
 pub mod trade;
