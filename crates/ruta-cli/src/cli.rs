@@ -44,6 +44,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Implementation problems: how many projects met one, and the rate, by group
     Problems(ProblemsArgs),
+    /// List events (implementation problems and milestones) across the database
+    Events(EventsArgs),
     /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade, ports
     Import(ImportArgs),
     /// China–LAC goods trade (IMF DOTS, UN Comtrade, news): both reporters, the gap, the shown value
@@ -208,6 +210,39 @@ pub struct ProblemsArgs {
     pub population: ruta_store::problems::Population,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn parse_event_kind(s: &str) -> Result<ruta_core::EventKind, String> {
+    s.parse()
+        .map_err(|e: ruta_core::UnknownValue| e.to_string())
+}
+
+#[derive(Args, Debug)]
+pub struct EventsArgs {
+    /// Only the events of this project (any of its record ids)
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+    /// ISO 3166-1 alpha-3 of the project's (or article's) country
+    #[arg(long, value_name = "ISO3", value_parser = parse_country)]
+    pub country: Option<String>,
+    /// corruption, protest, labour_abuse, environmental_harm, structural_defect,
+    /// delay_cost_overrun, arbitration, debt_distress, cancellation, inauguration, milestone
+    #[arg(long, value_name = "K", value_parser = parse_event_kind)]
+    pub kind: Option<ruta_core::EventKind>,
+    /// Only events no project could be identified for
+    #[arg(long)]
+    pub unattached: bool,
+    /// Only implementation problems (no inaugurations or milestones)
+    #[arg(long)]
+    pub problems: bool,
+    /// Words of the summary, the project or a source's quote
+    #[arg(long, value_name = "TEXT")]
+    pub q: Option<String>,
+    /// Maximum rows (0 = all)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub limit: u32,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

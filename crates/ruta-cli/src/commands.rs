@@ -18,6 +18,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Flows(a) => flows(&cli.db, a),
         Command::Stats(a) => stats(&cli.db, a),
         Command::Problems(a) => problems(&cli.db, a),
+        Command::Events(a) => events(&cli.db, a),
         Command::Import(a) => crate::import::run(&cli.db, a),
         Command::Extract(a) => crate::news::extract(a),
         Command::Ingest(a) => match a.what {
@@ -516,6 +517,74 @@ fn problems(db: &Path, a: crate::cli::ProblemsArgs) -> Result<()> {
             }
             t.write(&mut out)?;
             writeln!(out, "population: {}", a.population.describe())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn events(db: &Path, a: crate::cli::EventsArgs) -> Result<()> {
+    let store = open_for_reading(db)?;
+    let f = ruta_store::events::EventFilter {
+        project: a.project.clone(),
+        country: a.country.clone(),
+        kind: a.kind,
+        unattached: a.unattached.then_some(true),
+        q: a.q.clone(),
+        problems_only: a.problems,
+    };
+    let limit = if a.limit == 0 { u32::MAX } else { a.limit };
+    let (rows, total) = ruta_store::events::list_events(store.conn(), &f, limit, 0)?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        Format::Json => output::json(&mut out, &rows)?,
+        Format::Csv => {
+            let flat: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|e| {
+                    let mut v = serde_json::to_value(e).unwrap_or_default();
+                    v["sources"] = serde_json::json!(
+                        e.sources
+                            .iter()
+                            .map(|s| s.url.clone().or(s.title.clone()).unwrap_or_default())
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    );
+                    v
+                })
+                .collect();
+            output::csv_rows(
+                &mut out,
+                &flat,
+                &[
+                    "id",
+                    "kind",
+                    "date",
+                    "project_id",
+                    "project_name",
+                    "country",
+                    "summary",
+                    "sources",
+                ],
+            )?
+        }
+        Format::Table => {
+            let mut t = Table::new(&["date", "kind", "country", "project", "summary", "sources"]);
+            for e in &rows {
+                t.row(vec![
+                    opt(&e.date),
+                    e.kind.clone(),
+                    opt(&e.country),
+                    e.project_id
+                        .as_deref()
+                        .map(|p| truncate(p, 36))
+                        .unwrap_or_else(|| "(unattached)".into()),
+                    truncate(&e.summary, 70),
+                    e.sources.len().to_string(),
+                ]);
+            }
+            t.write(&mut out)?;
+            writeln!(out, "{} of {} events", rows.len(), total)?;
         }
     }
     out.flush()?;

@@ -109,28 +109,37 @@ fn record_key<'a>(c: &Candidate<'a>) -> (&'a str, &'a str) {
     }
 }
 
-/// Ids of claims superseded by a newer claim of the same dataset record for the same
-/// field (a newer release, or a later import of the same release).
+/// Ids of claims superseded for the same field: by a claim of a newer release of the same
+/// dataset record (whatever file it came from), or by a later claim of the same source (a
+/// re-import of a corrected row). Two files of the same release (AidData's full table and
+/// its GeoGCDF table) do not supersede each other: their claims compete by the rest of
+/// the rule.
 pub fn superseded(cands: &[Candidate<'_>]) -> Vec<i64> {
-    let mut newest: BTreeMap<(String, (&str, &str)), &Candidate<'_>> = BTreeMap::new();
-    let newer = |a: &Candidate<'_>, b: &Candidate<'_>| {
-        version_cmp(a.version, b.version).then(a.id.cmp(&b.id)) == Ordering::Greater
-    };
-    for c in cands
+    let rows: Vec<&Candidate<'_>> = cands
         .iter()
         .filter(|c| c.source_kind == SourceKind::DatasetRecord)
-    {
-        let e = newest
-            .entry((field_key(c.field, c.value), record_key(c)))
-            .or_insert(c);
-        if newer(c, e) {
-            *e = c;
+        .collect();
+    let mut newest_version: BTreeMap<(String, (&str, &str)), Option<&str>> = BTreeMap::new();
+    let mut newest_claim: BTreeMap<(String, &str), i64> = BTreeMap::new();
+    for c in &rows {
+        let fk = field_key(c.field, c.value);
+        let v = newest_version
+            .entry((fk.clone(), record_key(c)))
+            .or_insert(c.version);
+        if version_cmp(c.version, *v) == Ordering::Greater {
+            *v = c.version;
         }
+        let id = newest_claim.entry((fk, c.source_key)).or_insert(c.id);
+        *id = (*id).max(c.id);
     }
-    cands
-        .iter()
-        .filter(|c| c.source_kind == SourceKind::DatasetRecord)
-        .filter(|c| newest[&(field_key(c.field, c.value), record_key(c))].id != c.id)
+    rows.iter()
+        .filter(|c| {
+            let fk = field_key(c.field, c.value);
+            let older_release =
+                version_cmp(c.version, newest_version[&(fk.clone(), record_key(c))])
+                    == Ordering::Less;
+            older_release || newest_claim[&(fk, c.source_key)] != c.id
+        })
         .map(|c| c.id)
         .collect()
 }

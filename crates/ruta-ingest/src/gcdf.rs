@@ -641,7 +641,7 @@ impl GcdfColumns {
             if !ruta_core::money::is_currency(&cur) {
                 return Err(c.problem(self.currency, "unknown ISO 4217 currency code"));
             }
-            Some((Money::derive(a, &cur, year), self.amount))
+            Some((Money::derive(a, &cur, year), self.amount, 1.0))
         } else {
             let published = [
                 (usd_2021, 2021, self.usd_2021),
@@ -650,15 +650,19 @@ impl GcdfColumns {
             ]
             .into_iter()
             .find_map(|(v, base, col)| v.map(|v| (v, base, col)));
+            // Dollars recovered from a published constant figure are a step removed
+            // from what the record states: a row of the same release that states the
+            // original amount is preferred (confidence 0.95 against 1.0).
             match (published, usd_nominal) {
-                (_, Some(n)) => Some((Money::derive(n, "USD", year), self.usd_nominal)),
+                (_, Some(n)) => Some((Money::derive(n, "USD", year), self.usd_nominal, 1.0)),
                 (Some((v, base, col)), None) => year
                     .and_then(|y| Money::from_published_constant(v, base, y))
-                    .map(|m| (m, col)),
+                    .map(|m| (m, col, 0.95)),
                 (None, None) => None,
             }
         };
-        if let Some((m, colx)) = money {
+        if let Some((m, colx, certainty)) = money {
+            let confidence = confidence * certainty;
             rec.claims.push(ruta_core::Claim {
                 field: "amount".into(),
                 value: ClaimValue::Money(m),

@@ -291,7 +291,9 @@ fn article_source(
         dataset: None,
         dataset_version: None,
         record_id: None,
-        file: None,
+        file: std::path::Path::new(&a.source)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
         sheet: None,
         line: None,
         note: Some(if derived {

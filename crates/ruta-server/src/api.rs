@@ -11,6 +11,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use ruta_store::events::EventRow;
 use ruta_store::evidence::{EvidenceFilter, EvidenceRow};
 use ruta_store::explore::{
     self, CountryDetail, CountrySummary, MatrixRow, OrgDetail, OrgSummary, SearchResults,
@@ -35,6 +36,7 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/api/stats/flows", get(flows))
         .route("/api/stats/frontier-share", get(frontier_share))
         .route("/api/stats/problems", get(problems))
+        .route("/api/events", get(events))
         .route("/api/countries", get(countries))
         .route("/api/countries/{iso3}", get(country))
         .route("/api/organizations", get(organizations))
@@ -395,6 +397,71 @@ async fn problems(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<Probl
     })?))
 }
 
+/// A page of events.
+#[derive(Serialize, ToSchema)]
+pub struct EventPage {
+    pub items: Vec<EventRow>,
+    pub total: u64,
+    pub limit: u32,
+    pub offset: u64,
+    pub next_offset: Option<u64>,
+}
+
+/// Events (implementation problems and milestones) across the database, newest first,
+/// each with its project (null when unattached), country and sources.
+#[utoipa::path(get, path = "/api/events", tag = "events",
+    params(("project" = Option<String>, Query, description = "Any record id of the project"),
+           ("country" = Option<String>, Query, description = "ISO 3166-1 alpha-3"),
+           ("kind" = Option<String>, Query, description = "Event kind"),
+           ("unattached" = Option<bool>, Query, description = "Only events no project could be identified for"),
+           ("problems" = Option<bool>, Query, description = "Only implementation problems"),
+           ("q" = Option<String>, Query, description = "Words of the summary, project or quotes"),
+           ("limit" = Option<u32>, Query, description = "1–1000 (default 50)"),
+           ("offset" = Option<u64>, Query, description = "Rows to skip")),
+    responses((status = 200, body = EventPage), (status = 400, body = ErrorBody)))]
+async fn events(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<EventPage> {
+    let p = Params::parse(raw.as_deref());
+    let flag = |name: &str| -> Result<Option<bool>, ApiError> {
+        match p.get(name) {
+            None => Ok(None),
+            Some("true" | "1" | "yes") => Ok(Some(true)),
+            Some("false" | "0" | "no") => Ok(Some(false)),
+            Some(v) => Err(ApiError::param(name, format!("'{v}' is not true or false"))),
+        }
+    };
+    let f = ruta_store::events::EventFilter {
+        project: p.get("project").map(str::to_string),
+        country: match p.get("country") {
+            Some(c) => {
+                Some(ruta_core::country::parse_iso3(c).map_err(|e| ApiError::param("country", e))?)
+            }
+            None => None,
+        },
+        kind: match p.get("kind") {
+            Some(k) => Some(
+                k.parse()
+                    .map_err(|e: ruta_core::UnknownValue| ApiError::param("kind", e))?,
+            ),
+            None => None,
+        },
+        unattached: flag("unattached")?,
+        q: p.get("q").map(str::to_string),
+        problems_only: flag("problems")?.unwrap_or(false),
+    };
+    let (limit, offset) = p.page(DEFAULT_LIMIT, MAX_LIMIT)?;
+    let (items, total) = st
+        .pool
+        .with(|s| ruta_store::events::list_events(s.conn(), &f, limit, offset))?;
+    let next = offset + items.len() as u64;
+    Ok(Json(EventPage {
+        items,
+        total,
+        limit,
+        offset,
+        next_offset: (next < total).then_some(next),
+    }))
+}
+
 /// The 33 Latin American and Caribbean states and every other country with projects, with
 /// project counts and totals.
 #[utoipa::path(get, path = "/api/countries", tag = "countries", responses((status = 200, body = Vec<CountrySummary>)))]
@@ -706,9 +773,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "ruta", description = "An open observatory of China's finance, investment and trade in Latin America and the Caribbean. Every number traces to a source; sources that disagree are kept side by side."),
-    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, problems, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals),
+    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, problems, events, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals),
     components(schemas(ErrorBody)),
-    tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "trade"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
+    tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "events"), (name = "trade"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
 )]
 struct ApiDoc;
 

@@ -10,6 +10,7 @@
 
 mod claimrow;
 mod derive;
+pub mod events;
 pub mod evidence;
 pub mod explore;
 pub mod export;

@@ -765,7 +765,9 @@ impl Writer<'_> {
                     locator: Some(locator),
                     span: None,
                     quote: None,
-                    confidence: 1.0,
+                    // Recovered from published constant dollars: a step removed from
+                    // what a row stating the original amount says (see gcdf.rs).
+                    confidence: 0.95,
                     qualifier: Some("commitment, from the ADM files".into()),
                 });
             }
