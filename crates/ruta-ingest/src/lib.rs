@@ -17,6 +17,7 @@ pub mod news;
 pub mod parse;
 pub mod registry;
 pub mod table;
+pub mod xlsx;
 
 pub use gcdf::Region;
 pub use input::FileError;
@@ -128,6 +129,10 @@ pub struct FileReport {
     pub outside_region: u64,
     pub seconds: f64,
     pub problems: Vec<Problem>,
+    /// The file failed because another process held the database's write lock for
+    /// longer than the store waits (try again later).
+    #[serde(skip)]
+    pub write_locked: bool,
 }
 
 impl FileReport {
@@ -208,7 +213,10 @@ pub fn import_file(
     let result = (|| -> Result<bool, ImportError> {
         let mut w = store.writer().map_err(ImportError::Store)?;
         let ok = match kind {
-            Kind::Geojson => geojson::import(&mut w, path, opts, &mut report)?,
+            Kind::Geojson => {
+                check_geojson_size(path)?;
+                geojson::import(&mut w, path, opts, &mut report)?
+            }
             _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
         };
         if ok && !opts.dry_run {
@@ -233,6 +241,8 @@ pub fn import_file(
         Ok(false) => report.outcome = "aborted".into(),
         Err(e) => {
             report.outcome = "failed".into();
+            report.write_locked =
+                matches!(e, ImportError::Store(ruta_store::StoreError::Busy { .. }));
             report.error = Some(e.to_string());
         }
     }
@@ -244,6 +254,27 @@ pub fn import_file(
     }
     report.seconds = started.elapsed().as_secs_f64();
     report
+}
+
+/// Largest GeoJSON file imported: it is parsed whole, and a parsed document takes several
+/// times its size in memory.
+pub const MAX_GEOJSON_BYTES: u64 = 256 << 20;
+
+fn check_geojson_size(path: &Path) -> Result<(), FileError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| FileError::new(path, format!("cannot open: {e}")))?
+        .len();
+    if size > MAX_GEOJSON_BYTES {
+        return Err(FileError::new(
+            path,
+            format!(
+                "{} MiB of GeoJSON; the limit is {} MiB (one project's features per file)",
+                size >> 20,
+                MAX_GEOJSON_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Why a file could not be imported.
@@ -309,8 +340,27 @@ fn import_rows(
         let header = &header;
         let producer = scope.spawn(move || {
             loop {
-                let row = match rows.next_row() {
-                    Ok(Some(row)) => row,
+                let row = match rows.next_item() {
+                    Ok(Some(Ok(row))) => row,
+                    Ok(Some(Err(damaged))) => {
+                        // Byte-level damage costs this record only.
+                        let parsed = Parsed {
+                            line: damaged.line,
+                            position: rows.progress().0,
+                            mapped: Err(Problem {
+                                file: path.display().to_string(),
+                                line: damaged.line,
+                                column: None,
+                                value: None,
+                                reason: damaged.reason,
+                            }),
+                            hash: None,
+                        };
+                        if tx.send(Ok(parsed)).is_err() {
+                            break;
+                        }
+                        continue;
+                    }
                     Ok(None) => break,
                     Err(e) => {
                         let _ = tx.send(Err(e));
@@ -410,7 +460,7 @@ fn import_rows(
         if aborted {
             return Ok(false);
         }
-        rows.finish()?;
+        drop(rows);
         if let Mapper::Adm(m) = &mapper {
             // ADM rows are grouped per project: each project's set of units is written at once.
             for (project, source, locs) in m.drain() {
