@@ -1,6 +1,7 @@
-//! Query-string parsing with JSON errors. Parameters are read leniently from the raw
-//! query (so a malformed one is a 400 that names it, never an extractor rejection);
-//! unknown parameters are ignored.
+//! Query-string parsing with JSON errors. Parameters are read from the raw query (so a
+//! malformed one is a 400 that names it, never an extractor rejection); each endpoint
+//! names the parameters it accepts, and an unknown one, an over-long value or too many
+//! parameters is a 400.
 
 use crate::ApiError;
 use ruta_store::query::{Filter, Sort, StatsBy};
@@ -14,13 +15,67 @@ pub const DEFAULT_LIMIT: u32 = 50;
 /// Export row bound.
 pub const MAX_EXPORT: u32 = 1_000_000;
 
+/// Longest accepted value of any text parameter, in bytes.
+pub const MAX_TEXT: usize = 500;
+/// Most parameters in one query string.
+pub const MAX_PARAMS: usize = 32;
+
+/// The filters shared by listings, totals and exports.
+pub const FILTER: &[&str] = &[
+    "country",
+    "sector_group",
+    "flow_kind",
+    "status",
+    "org",
+    "year_from",
+    "year_to",
+    "q",
+    "bbox",
+    "dataset",
+];
+/// Ordering and paging.
+pub const PAGE: &[&str] = &["sort", "limit", "offset"];
+
 impl Params {
-    pub fn parse(raw: Option<&str>) -> Params {
-        Params(
-            form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
+    /// Decodes the query string, accepting only the parameters in the `accepted` lists.
+    pub fn parse(raw: Option<&str>, accepted: &[&[&str]]) -> Result<Params, ApiError> {
+        let raw = raw.unwrap_or("");
+        if raw.len() > MAX_PARAMS * (MAX_TEXT + 32) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "bad_parameter",
+                "query string too long",
+            ));
+        }
+        let mut out = Vec::new();
+        for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+            if !accepted.iter().any(|list| list.contains(&k.as_ref())) {
+                let shown: String = k.chars().take(40).collect();
+                let mut names: Vec<&str> =
+                    accepted.iter().flat_map(|l| l.iter().copied()).collect();
+                names.sort_unstable();
+                return Err(ApiError::param(
+                    &shown,
+                    if names.is_empty() {
+                        "unknown parameter; this endpoint takes none".to_string()
+                    } else {
+                        format!("unknown parameter; accepted: {}", names.join(", "))
+                    },
+                ));
+            }
+            if v.len() > MAX_TEXT {
+                return Err(ApiError::param(&k, format!("longer than {MAX_TEXT} bytes")));
+            }
+            out.push((k.into_owned(), v.into_owned()));
+            if out.len() > MAX_PARAMS {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "bad_parameter",
+                    format!("more than {MAX_PARAMS} parameters"),
+                ));
+            }
+        }
+        Ok(Params(out))
     }
 
     /// The last non-empty value of a parameter.
@@ -82,9 +137,6 @@ impl Params {
             );
         }
         if let Some(q) = self.get("q") {
-            if q.len() > 500 {
-                return Err(ApiError::param("q", "longer than 500 bytes"));
-            }
             f.q = Some(q.to_string());
         }
         f.org = self.get("org").map(str::to_string);

@@ -25,6 +25,7 @@ fn fixture() -> &'static Fixture {
             read_only: true,
             admin_token: None,
             cache: true,
+            limits: Default::default(),
         };
         let app = ruta_server::router(ruta_server::state(&cfg).expect("state"));
         Fixture { _dir: dir, app }
@@ -662,6 +663,7 @@ async fn import_needs_the_admin_token() {
         read_only: false,
         admin_token: Some(token.into()),
         cache: true,
+        limits: Default::default(),
     };
     let app = ruta_server::router(ruta_server::state(&cfg).expect("state"));
     let csv = b"Date,Country,CountryCode,Region,Location,EnergySource,EnergySubSector,Borrower,Lender,Amount ($m),Description,BRI Membership\n2015,Ecuador,ECU,Latin America,Quito,Hydropower,Power Generation,Government,Ex-Im Bank,250,Test hydro plant,1\n".to_vec();
@@ -741,6 +743,7 @@ fn read_only_and_admin_token_exclude_each_other() {
         read_only: true,
         admin_token: Some("x".repeat(20)),
         cache: true,
+        limits: Default::default(),
     };
     assert!(ruta_server::state(&cfg).is_err());
     let cfg = ruta_server::Config {
