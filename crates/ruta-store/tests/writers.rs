@@ -87,3 +87,54 @@ fn immutable_opening_reads_a_database_without_its_wal_index() {
         .unwrap();
     assert_eq!(v, ruta_store::schema::SCHEMA_VERSION);
 }
+
+/// A database on a read-only mount (here a read-only bind mount, which needs root; the
+/// test skips without it) opens read-only: SQLite cannot create the WAL index there, and
+/// the store falls back to `immutable=1` instead of calling the file "not a SQLite
+/// database".
+#[test]
+fn a_database_on_a_read_only_mount_opens_read_only() {
+    use std::process::Command;
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("src");
+    let mnt = d.path().join("mnt");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::create_dir_all(&mnt).unwrap();
+    {
+        let mut s = Store::open(src.join("ruta.db"), Access::ReadWrite).unwrap();
+        s.writer().unwrap().commit().unwrap();
+    }
+    assert!(
+        !src.join("ruta.db-wal").exists(),
+        "a clean close removes the WAL"
+    );
+    let ok = |c: &mut Command| c.status().map(|s| s.success()).unwrap_or(false);
+    if !ok(Command::new("mount").arg("--bind").arg(&src).arg(&mnt)) {
+        eprintln!("SKIP: cannot bind-mount (needs root)");
+        return;
+    }
+    let remounted = ok(Command::new("mount")
+        .args(["-o", "remount,bind,ro"])
+        .arg(&mnt));
+    let result = std::panic::catch_unwind(|| {
+        assert!(remounted, "cannot remount read-only");
+        assert!(
+            std::fs::write(mnt.join("probe"), b"x").is_err(),
+            "the mount is read-only"
+        );
+        let s = Store::open(mnt.join("ruta.db"), Access::ReadOnly).expect("opens read-only");
+        assert!(!s.is_writable());
+        let v: i32 = s
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, ruta_store::schema::SCHEMA_VERSION);
+        // PreferWrite (what `ruta projects` uses) falls back to read-only too.
+        let s = Store::open(mnt.join("ruta.db"), Access::PreferWrite).expect("prefers write");
+        assert!(!s.is_writable());
+    });
+    let _ = Command::new("umount").arg(&mnt).status();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
