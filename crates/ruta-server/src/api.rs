@@ -1,7 +1,7 @@
 //! The JSON API under `/api`, and its OpenAPI document.
 
 use crate::error::ErrorBody;
-use crate::params::{DEFAULT_LIMIT, FILTER, MAX_EXPORT, MAX_LIMIT, PAGE, Params};
+use crate::params::{DEFAULT_LIMIT, FILTER, MAX_EXPORT, MAX_LIMIT, PAGE, PAGING, Params};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::Router;
@@ -110,6 +110,19 @@ struct PageParams {
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
     /// Rows to skip (default 0); a page's `next_offset` gives the next one.
+    #[param(minimum = 0, maximum = 1000000000)]
+    offset: Option<u64>,
+}
+
+/// Paging of lists that have one order.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PagingParams {
+    /// 1–1000 (default 50).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// Rows to skip (default 0).
     #[param(minimum = 0, maximum = 1000000000)]
     offset: Option<u64>,
 }
@@ -373,7 +386,8 @@ struct FlowParams {
     /// year, country, sector_group, flow_kind or lender (required).
     by: String,
     /// Optional second dimension (year, country, sector_group, flow_kind): rows then carry
-    /// `split`, e.g. by=year&split=sector_group for the stacked chart.
+    /// `split`, e.g. by=year&split=sector_group for the stacked chart. Ignored when `by` is
+    /// lender or equals `split`.
     split: Option<String>,
 }
 
@@ -404,10 +418,17 @@ async fn flows(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<FlowRow>
         )),
         Some(_) => {
             let split = p.by("split", None)?;
-            if by == StatsBy::Lender || split == StatsBy::Lender || split == by {
-                return Err(ApiError::param(
-                    "split",
-                    "lender cannot be split or split by, and split must differ from by",
+            if split == StatsBy::Lender {
+                return Err(ApiError::param("split", "totals cannot be split by lender"));
+            }
+            if by == StatsBy::Lender || split == by {
+                // Lender totals are not split, and a split by the same dimension is none.
+                return Ok(Json(
+                    st.pool
+                        .with(|s| query::stats(s.conn(), by, &f))?
+                        .into_iter()
+                        .map(FlowRow::Total)
+                        .collect(),
                 ));
             }
             Ok(Json(
@@ -474,10 +495,10 @@ pub struct OrgPage {
 
 /// Organizations (lenders, investors, contractors, borrowers …), most projects first.
 #[utoipa::path(get, path = "/api/organizations", tag = "organizations",
-    params(("q" = Option<String>, Query, max_length = 500, description = "Search names and aliases (EN/ES/PT/ZH)"), PageParams),
+    params(("q" = Option<String>, Query, max_length = 500, description = "Search names and aliases (EN/ES/PT/ZH)"), PagingParams),
     responses((status = 200, body = OrgPage), (status = 400, body = ErrorBody)))]
 async fn organizations(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<OrgPage> {
-    let p = Params::parse(raw.as_deref(), &[&["q"], PAGE])?;
+    let p = Params::parse(raw.as_deref(), &[&["q"], PAGING])?;
     let (limit, offset) = p.page(DEFAULT_LIMIT, MAX_LIMIT)?;
     let q = p.get("q").map(str::to_string);
     let (items, total) = st
@@ -600,13 +621,13 @@ pub struct EvidencePage {
 /// Money, quantities and percents from ingested news that no project could be linked to.
 #[utoipa::path(get, path = "/api/evidence", tag = "search",
     params(("q" = Option<String>, Query, max_length = 500, description = "Words in the sentence"), ("country" = Option<String>, Query, description = "ISO3 of the country the sentence names"),
-        ("kind" = Option<String>, Query, description = "money, quantity or percent"), PageParams),
+        ("kind" = Option<String>, Query, description = "money, quantity or percent"), PagingParams),
     responses((status = 200, body = EvidencePage), (status = 400, body = ErrorBody)))]
 async fn evidence(
     State(st): St,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let p = Params::parse(raw.as_deref(), &[&["q", "country", "kind"], PAGE])?;
+    let p = Params::parse(raw.as_deref(), &[&["q", "country", "kind"], PAGING])?;
     let (limit, offset) = p.page(DEFAULT_LIMIT, MAX_LIMIT)?;
     let country = match p.get("country") {
         Some(c) => {
@@ -863,8 +884,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The document of the routes this server serves: without `/api/import` (and its tag)
-/// when no admin token is configured.
-pub fn served_openapi(import_enabled: bool) -> utoipa::openapi::OpenApi {
+/// when no admin token is configured, with the closed vocabularies as enums (so a
+/// client, or schemathesis, knows every accepted value) and `MatrixRow.key` typed as
+/// what it is (a year, a code, or null).
+pub fn served_openapi(import_enabled: bool) -> serde_json::Value {
+    use serde_json::{Value, json};
     let mut doc = openapi();
     if !import_enabled {
         doc.paths.paths.remove("/api/import");
@@ -872,7 +896,78 @@ pub fn served_openapi(import_enabled: bool) -> utoipa::openapi::OpenApi {
             tags.retain(|t| t.name != "admin");
         }
     }
-    doc
+    let mut v = serde_json::to_value(&doc).unwrap_or_default();
+    let names = |v: Vec<&str>| json!(v);
+    let mut countries: Vec<String> = ruta_core::country::all()
+        .iter()
+        .map(|c| c.iso3.clone())
+        .filter(|c| ruta_core::country::parse_iso3(c).is_ok())
+        .collect();
+    countries.sort();
+    countries.dedup();
+    let dims: Vec<&str> = StatsBy::NAMES.to_vec();
+    let split: Vec<&str> = dims.iter().copied().filter(|d| *d != "lender").collect();
+    let lon = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]{1,8})?)";
+    let lat = r"-?(90(\.0+)?|[0-8]?[0-9](\.[0-9]{1,8})?)";
+    let enums: Vec<(&str, Option<&str>, Value)> = vec![
+        ("sector_group", None, names(ruta_core::SectorGroup::names())),
+        ("flow_kind", None, names(ruta_core::FlowKind::names())),
+        ("status", None, names(ruta_core::Status::names())),
+        ("sort", None, names(query::Sort::NAMES.to_vec())),
+        ("by", Some("/api/stats/flows"), names(dims.clone())),
+        ("by", Some("/api/stats/frontier-share"), json!(["year"])),
+        ("split", None, names(split)),
+        (
+            "kind",
+            Some("/api/evidence"),
+            json!(["money", "quantity", "percent"]),
+        ),
+        (
+            "kind",
+            Some("/api/import"),
+            names(ruta_ingest::Kind::NAMES.to_vec()),
+        ),
+        ("region", None, json!(["lac", "all"])),
+        ("country", None, json!(countries)),
+    ];
+    if let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(ops) = item.as_object_mut() else {
+                continue;
+            };
+            for op in ops.values_mut() {
+                let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+                    continue;
+                };
+                for p in params {
+                    let name = p["name"].as_str().unwrap_or_default().to_string();
+                    if p["in"] != "query" {
+                        continue;
+                    }
+                    for (n, only, values) in &enums {
+                        if *n == name && only.is_none_or(|o| o == path) {
+                            p["schema"]["enum"] = values.clone();
+                        }
+                    }
+                    if name == "bbox" {
+                        p["schema"]["pattern"] = json!(format!("^{lon},{lat},{lon},{lat}$"));
+                    }
+                }
+            }
+        }
+    }
+    // A total row and a split row can look alike: either matches.
+    if let Some(flow) = v
+        .pointer_mut("/components/schemas/FlowRow")
+        .and_then(Value::as_object_mut)
+        && let Some(one) = flow.remove("oneOf")
+    {
+        flow.insert("anyOf".into(), one);
+    }
+    if let Some(key) = v.pointer_mut("/components/schemas/MatrixRow/properties/key") {
+        *key = json!({"description": "The group: a year (integer), a code or name (string), or null for unknown", "type": ["integer", "string", "null"]});
+    }
+    v
 }
 
 /// This document.

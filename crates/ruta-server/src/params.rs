@@ -1,7 +1,7 @@
 //! Query-string parsing with JSON errors. Parameters are read from the raw query (so a
 //! malformed one is a 400 that names it, never an extractor rejection); each endpoint
-//! names the parameters it accepts, and an unknown one, an over-long value or too many
-//! parameters is a 400.
+//! names the parameters it accepts, and an unknown or repeated one, an over-long value,
+//! an empty value (except for free text) or too many parameters is a 400.
 
 use crate::ApiError;
 use ruta_store::query::{Filter, Sort, StatsBy};
@@ -35,6 +35,10 @@ pub const FILTER: &[&str] = &[
 ];
 /// Ordering and paging.
 pub const PAGE: &[&str] = &["sort", "limit", "offset"];
+/// Paging only.
+pub const PAGING: &[&str] = &["limit", "offset"];
+/// Parameters whose empty value means "no filter".
+const FREE_TEXT: &[&str] = &["q", "org", "dataset"];
 
 impl Params {
     /// Decodes the query string, accepting only the parameters in the `accepted` lists.
@@ -65,6 +69,14 @@ impl Params {
             }
             if v.len() > MAX_TEXT {
                 return Err(ApiError::param(&k, format!("longer than {MAX_TEXT} bytes")));
+            }
+            if out.iter().any(|(seen, _)| *seen == k) {
+                return Err(ApiError::param(&k, "given more than once"));
+            }
+            // An empty value means "no filter" only for free text; elsewhere it is no
+            // value of the parameter's type.
+            if v.trim().is_empty() && !FREE_TEXT.contains(&k.as_ref()) {
+                return Err(ApiError::param(&k, "empty value"));
             }
             out.push((k.into_owned(), v.into_owned()));
             if out.len() > MAX_PARAMS {
@@ -142,14 +154,7 @@ impl Params {
         f.org = self.get("org").map(str::to_string);
         f.year_from = self.year("year_from")?;
         f.year_to = self.year("year_to")?;
-        if let (Some(a), Some(b)) = (f.year_from, f.year_to)
-            && a > b
-        {
-            return Err(ApiError::param(
-                "year_from",
-                format!("{a} is after year_to {b}"),
-            ));
-        }
+        // A reversed range (year_from after year_to) is valid and matches nothing.
         if let Some(b) = self.get("bbox") {
             f.bbox = Some(bbox(b)?);
         }
@@ -250,8 +255,6 @@ pub fn bbox(s: &str) -> Result<[f64; 4], ApiError> {
     if !(-90.0..=90.0).contains(&y0) || !(-90.0..=90.0).contains(&y1) {
         return Err(ApiError::param("bbox", "latitudes must be within -90..90"));
     }
-    if x0 > x1 || y0 > y1 {
-        return Err(ApiError::param("bbox", "min must not exceed max"));
-    }
+    // min above max is a valid box that holds nothing.
     Ok(v)
 }
