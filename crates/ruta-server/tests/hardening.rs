@@ -537,3 +537,53 @@ async fn half_sent_headers_are_cut_off() {
     let _ = stop_tx.send(());
     let _ = server.await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workbook_with_a_far_cell_is_imported_sparsely_over_http() {
+    // One stray cell at XFD1048576 used to make the reader allocate a grid from A1 and
+    // abort the server.
+    let dir = tempfile::tempdir().unwrap();
+    let token = "correct-horse-battery-staple";
+    let app = ruta_server::router(
+        ruta_server::state(&config(
+            database(dir.path()),
+            Some(token),
+            Limits::default(),
+        ))
+        .unwrap(),
+    );
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("GCDF_3.0").unwrap();
+    for (i, h) in [
+        "AidData Record ID",
+        "Title",
+        "Recipient ISO-3",
+        "Commitment Year",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    ws.write_number(1, 0, 990002.0).unwrap();
+    ws.write_string(1, 1, "Puerto lejano").unwrap();
+    ws.write_string(1, 2, "PER").unwrap();
+    ws.write_number(1, 3, 2019.0).unwrap();
+    ws.write_string(1_048_575, 16_383, "stray").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let (s, _, b) = call(
+        &app,
+        Method::POST,
+        "/api/import?kind=gcdf&name=far.xlsx",
+        Some(&format!("Bearer {token}")),
+        Body::from(bytes),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&b));
+    let report = json(&b);
+    assert_eq!(report["outcome"], "imported", "{report}");
+    assert_eq!(report["imported"], 1, "{report}");
+    let (s, _, _) = get(&app, "/api/projects/gcdf-990002").await;
+    assert_eq!(s, StatusCode::OK);
+}
