@@ -698,7 +698,13 @@ struct ImportParams {
     kind: String,
     /// lac (default) or all.
     region: Option<String>,
-    /// File name, for messages and the kind of file (…xlsx, …adm2…).
+    /// File name, for messages and the kind of file (…xlsx, …adm2…): not only dots, no
+    /// control characters.
+    #[param(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^.\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     name: Option<String>,
 }
 
@@ -732,17 +738,13 @@ impl FromRequestParts<Arc<AppState>> for Admin {
 /// names are a 400.
 fn upload_name(name: Option<&str>) -> Result<String, ApiError> {
     let name = name.unwrap_or("upload");
-    if name == "." || name == ".." || name.chars().any(char::is_control) || name.len() > 200 {
+    if name.chars().all(|c| c == '.') || name.chars().any(char::is_control) || name.len() > 200 {
         return Err(ApiError::param(
             "name",
-            "not a file name (no '.', '..', control characters; at most 200 bytes)",
+            "not a file name (not only dots, no control characters, at most 200 bytes)",
         ));
     }
-    let name = name.replace(['/', '\\'], "_");
-    if name.trim_matches(['.', ' ', '_']).is_empty() {
-        return Err(ApiError::param("name", "not a file name"));
-    }
-    Ok(name)
+    Ok(name.replace(['/', '\\'], "_"))
 }
 
 /// Imports one file sent as the request body (admin only: `Authorization: Bearer TOKEN`).
@@ -821,6 +823,13 @@ async fn import(
         out.flush()
             .await
             .map_err(|e| ApiError::internal("cannot store the upload", e))?;
+        if size == 0 {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "the request has no body: send the file to import",
+            ));
+        }
     }
     let db = st.db.clone();
     let report =

@@ -333,6 +333,16 @@ async fn uploads_check_the_token_first_and_refuse_bad_names() {
         .await;
         assert_json_error(s, &h, &b, StatusCode::BAD_REQUEST);
     }
+    // No body at all is a 400, not a report of an empty file.
+    let (s, h, b) = call(
+        &app,
+        Method::POST,
+        "/api/import?kind=gcdf",
+        Some(&auth),
+        Body::empty(),
+    )
+    .await;
+    assert_json_error(s, &h, &b, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
