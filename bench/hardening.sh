@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark for issue 10: every API endpoint at ROWS generated projects with the response
 # cache off (`--no-cache`, every request goes to SQLite), p50/p99 with wrk on 2 threads,
-# then the same endpoints under 10x overload (10x the connections, all at once) counting
-# status codes and sampling the server's memory.
+# then every endpoint at once under overload (with CONNS=16: 16 connections each, 320 in
+# all, 20x the nominal run's), counting status codes and sampling the server's memory.
 #
 #   bench/hardening.sh [ROWS=200000]   (needs wrk; DUR per endpoint, default 5s)
 set -euo pipefail
@@ -65,11 +65,12 @@ done
 echo
 echo "server RSS after the nominal run: $(rss) KiB"
 echo
-echo "## overload: $((CONNS * 10)) connections per endpoint, all endpoints at once, ${OVER:-30s}"
+PER=$((CONNS * 10 / ${#URLS[@]} + 8))
+echo "## overload: every endpoint at once, $PER connections each ($((PER * ${#URLS[@]})) in all, against $CONNS in the nominal run), ${OVER:-30s}"
 samples=()
 (
   for u in "${URLS[@]}"; do
-    wrk -t1 -c$((CONNS * 10 / ${#URLS[@]} + 8)) -d"${OVER:-30s}" --timeout 30s -s bench/status.lua "$B$u" > "bench/out/over.$(echo "$u" | md5sum | cut -c1-8).txt" 2>&1 &
+    wrk -t1 -c"$PER" -d"${OVER:-30s}" --timeout 30s -s bench/status.lua "$B$u" > "bench/out/over.$(echo "$u" | md5sum | cut -c1-8).txt" 2>&1 &
   done
   wait
 ) &

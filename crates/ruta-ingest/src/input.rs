@@ -79,13 +79,14 @@ pub fn sniff(path: &Path) -> Result<Sniffed, FileError> {
     Ok(Sniffed::Text)
 }
 
-/// Wraps a reader and watches the bytes: counts them (for progress), tracks quote parity
-/// (an odd count at the end means an unterminated quoted field) and refuses lines, and
-/// quoted fields, longer than [`MAX_LINE_BYTES`].
+/// Wraps a reader and watches the bytes: counts them (for progress), follows the quoting
+/// as the csv crate reads it (a quote opens a quoted field only at the start of a field;
+/// elsewhere it is text) so that a quoted field still open at the end is seen, and
+/// refuses lines, and quoted fields, longer than [`MAX_LINE_BYTES`].
 pub struct Guarded<R> {
     inner: R,
     pub bytes: u64,
-    pub quotes: u64,
+    quoting: Quoting,
     line_len: usize,
     /// Bytes read since the quote parity last became odd (inside a quoted field).
     quoted_run: usize,
@@ -105,7 +106,7 @@ impl<R: Read> Guarded<R> {
         Guarded {
             inner,
             bytes: 0,
-            quotes: 0,
+            quoting: Quoting::FieldStart,
             line_len: 0,
             quoted_run: 0,
             line: 1,
@@ -138,21 +139,30 @@ impl<R: Read> Read for Guarded<R> {
             self.eof = true;
         }
         for (i, &b) in buf[..n].iter().enumerate() {
-            match b {
-                b'\n' => {
-                    self.line += 1;
-                    self.line_len = 0;
-                    self.newlines.push_back(self.bytes + i as u64);
-                }
-                b'"' => {
-                    self.quotes += 1;
-                    self.line_len += 1;
-                    self.quoted_run = 0;
-                }
-                _ => self.line_len += 1,
+            if b == b'\n' {
+                self.line += 1;
+                self.line_len = 0;
+                self.newlines.push_back(self.bytes + i as u64);
+            } else {
+                self.line_len += 1;
             }
-            if self.quotes % 2 == 1 {
+            self.quoting = match (self.quoting, b) {
+                (Quoting::FieldStart, b'"') => Quoting::Quoted,
+                (Quoting::FieldStart | Quoting::Unquoted, b',' | b'\n' | b'\r') => {
+                    Quoting::FieldStart
+                }
+                (Quoting::FieldStart | Quoting::Unquoted, _) => Quoting::Unquoted,
+                (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+                (Quoting::Quoted, _) => Quoting::Quoted,
+                // `""` inside a quoted field is one quote; any other byte closes it.
+                (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+                (Quoting::QuoteInQuoted, b',' | b'\n' | b'\r') => Quoting::FieldStart,
+                (Quoting::QuoteInQuoted, _) => Quoting::Unquoted,
+            };
+            if self.quoting == Quoting::Quoted {
                 self.quoted_run += 1;
+            } else {
+                self.quoted_run = 0;
             }
             if self.line_len > MAX_LINE_BYTES {
                 return Err(io::Error::new(
@@ -181,6 +191,15 @@ impl<R: Read> Read for Guarded<R> {
         self.bytes += n as u64;
         Ok(n)
     }
+}
+
+/// Where the reader is in the CSV quoting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
 }
 
 /// Most damaged records one file may have before ruta stops reading it.
@@ -330,7 +349,7 @@ impl CsvRows {
             let g = self.reader.get_ref();
             (
                 g.eof && end >= g.bytes,
-                g.quotes % 2 == 1,
+                g.quoting == Quoting::Quoted,
                 matches!(g.last, Some(b'\n') | Some(b'\r')),
             )
         };

@@ -224,3 +224,19 @@ fn many_unknown_columns_take_linear_time() {
     assert_eq!(r.outcome, "imported", "{:?}", r.error);
     assert_eq!(r.imported, 1);
 }
+
+#[test]
+fn a_quote_inside_an_unquoted_field_is_text_not_damage() {
+    // `12" pipe` is an inch mark: the csv crate reads it as text, and so does the check
+    // for a quoted field left open at the end.
+    let s = rows(3).replace("Proyecto 3", "Tubo de 12\" pulgadas");
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("inch.csv");
+    std::fs::write(&p, &s).unwrap();
+    let r = run(Kind::Gcdf, &p, Options::default());
+    assert_eq!(
+        (r.outcome.as_str(), r.imported, r.skipped),
+        ("imported", 3, 0),
+        "{r:?}"
+    );
+}
