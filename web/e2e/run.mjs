@@ -145,6 +145,20 @@ await check("xss", async () => {
   expect((await page.locator("table.projects").innerText()).includes("<script>alert(1)</script>"), "the listing does not show the title as text");
 });
 
+await check("malformed-hash", async () => {
+  await go("#/project/%");
+  await page.waitForSelector("main .error", T);
+  expect((await page.locator("main").innerText()).includes("Not found"), "a malformed address does not say Not found");
+  expect((await page.locator("main .loading").count()) === 0, "a malformed address stays on Loading…");
+});
+
+await check("bidi", async () => {
+  await go("#/projects?q=planta");
+  await page.waitForSelector("table.projects tbody tr", T);
+  const t = await page.locator("table.projects").innerText();
+  expect(t.includes("Planta") && !/[\u202A-\u202E\u2066-\u2069]/.test(t), `a right-to-left override reached the page: ${JSON.stringify(t)}`);
+});
+
 await check("country", async () => {
   await go("#/country/ECU");
   await page.waitForSelector("main h1", T);

@@ -14,20 +14,29 @@
       if (k === "class") el.className = v;
       else if (k === "href") el.setAttribute("href", safeHref(v));
       else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, String(v));
+      else el.setAttribute(k, clean(v));
     }
     for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
-      el.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
+      el.appendChild(c instanceof Node ? c : document.createTextNode(clean(c)));
     }
     return el;
   }
 
-  // Links go to our own pages and API, or to http(s) sources; nothing else.
+  // Bidirectional controls (right-to-left override, isolates, marks) would let a name
+  // reorder the text around it: shown as text, they are removed.
+  const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  function clean(v) {
+    return String(v).replace(BIDI, "");
+  }
+
+  // Links go to our own pages and API, or to http(s) sources; nothing else. A link that
+  // starts with `//` (or `/\`) would leave the site, so it is not one of ours.
   function safeHref(v) {
-    const s = String(v);
-    if (s.startsWith("#") || s.startsWith("/")) return s;
-    if (/^https?:\/\//i.test(s)) return s;
+    const s = String(v).trim();
+    if (s.startsWith("#")) return s;
+    if (s.startsWith("/") && !s.startsWith("//") && !s.startsWith("/\\")) return s;
+    if (/^https?:\/\/[^\s]/i.test(s)) return s;
     return "#";
   }
 
@@ -87,13 +96,24 @@
   function parseHash() {
     const raw = location.hash.replace(/^#/, "") || "/";
     const [path, query] = raw.split("?");
-    const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-    return { parts, params: new URLSearchParams(query || "") };
+    // A malformed escape (`#/project/%`) is a page that does not exist, not a crash.
+    const parts = path.split("/").filter(Boolean).map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch (_) {
+        return null;
+      }
+    });
+    return { parts, params: new URLSearchParams(query || ""), bad: parts.includes(null) };
   }
 
   async function route() {
-    const { parts, params } = parseHash();
+    const { parts, params, bad } = parseHash();
     const page = parts[0] || "overview";
+    if (bad) {
+      view.replaceChildren(h("div", { class: "error" }, h("h1", {}, "Not found"), h("p", {}, "This address is malformed: " + location.hash)));
+      return;
+    }
     for (const a of document.querySelectorAll("nav a[data-nav]")) {
       a.classList.toggle("active", a.dataset.nav === page || (page === "project" && a.dataset.nav === "projects"));
     }

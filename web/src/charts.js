@@ -5,14 +5,23 @@
 const Charts = (() => {
   const NS = "http://www.w3.org/2000/svg";
 
+  // Bidirectional controls in labels are removed (they could reorder the text around
+  // them); links stay on this site.
+  const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  const clean = (v) => String(v).replace(BIDI, "");
+  const ownHref = (v) => {
+    const s = String(v);
+    return s.startsWith("#") || (s.startsWith("/") && !s.startsWith("//") && !s.startsWith("/\\")) ? s : "#";
+  };
+
   function svg(tag, attrs, ...children) {
     const el = document.createElementNS(NS, tag);
     for (const [k, v] of Object.entries(attrs || {})) {
-      if (v !== null && v !== undefined) el.setAttribute(k, String(v));
+      if (v !== null && v !== undefined) el.setAttribute(k, k === "href" ? ownHref(v) : clean(v));
     }
     for (const c of children) {
       if (c === null || c === undefined) continue;
-      el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+      el.appendChild(typeof c === "string" ? document.createTextNode(clean(c)) : c);
     }
     return el;
   }

@@ -633,6 +633,7 @@ fn serve(db: &Path, a: crate::cli::ServeArgs) -> Result<()> {
         read_only: a.read_only,
         admin_token,
         cache: !a.no_cache,
+        limits: Default::default(),
     };
     let rt = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     rt.block_on(ruta_server::serve(cfg))?;

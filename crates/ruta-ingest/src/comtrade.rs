@@ -311,6 +311,5 @@ pub fn import(
             }
         }
     }
-    rows.finish()?;
     trade::finish(w, path, &source, found, opts, report)
 }

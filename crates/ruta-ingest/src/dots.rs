@@ -269,7 +269,6 @@ pub fn import(
             }
         }
     }
-    rows.finish()?;
     trade::finish(w, path, &source, found, opts, report)
 }
 

@@ -79,32 +79,47 @@ pub fn sniff(path: &Path) -> Result<Sniffed, FileError> {
     Ok(Sniffed::Text)
 }
 
-/// Wraps a reader and watches the bytes: counts them (for progress), tracks quote parity
-/// (an odd count at the end means an unterminated quoted field) and refuses lines longer
-/// than [`MAX_LINE_BYTES`].
+/// Wraps a reader and watches the bytes: counts them (for progress), follows the quoting
+/// as the csv crate reads it (a quote opens a quoted field only at the start of a field;
+/// elsewhere it is text) so that a quoted field still open at the end is seen, and
+/// refuses lines, and quoted fields, longer than [`MAX_LINE_BYTES`].
 pub struct Guarded<R> {
     inner: R,
     pub bytes: u64,
-    pub quotes: u64,
+    quoting: Quoting,
     line_len: usize,
+    /// Bytes read since the quote parity last became odd (inside a quoted field).
+    quoted_run: usize,
     pub line: u64,
     pub last: Option<u8>,
+    /// The inner reader has returned end of file.
+    pub eof: bool,
     /// Offsets of newlines not yet passed by the reader of records, and how many
     /// newlines came before the first of them: enough to turn a record's byte offset into
     /// its line number without keeping every offset of a large file.
     newlines: std::collections::VecDeque<u64>,
     passed: u64,
+    /// The field separator (`,` or `;`).
+    delimiter: u8,
 }
 
 impl<R: Read> Guarded<R> {
     pub fn new(inner: R) -> Guarded<R> {
+        Guarded::with_delimiter(inner, b',')
+    }
+
+    /// A guard for a file whose fields are separated by `delimiter`.
+    pub fn with_delimiter(inner: R, delimiter: u8) -> Guarded<R> {
         Guarded {
+            delimiter,
             inner,
             bytes: 0,
-            quotes: 0,
+            quoting: Quoting::FieldStart,
             line_len: 0,
+            quoted_run: 0,
             line: 1,
             last: None,
+            eof: false,
             newlines: std::collections::VecDeque::new(),
             passed: 0,
         }
@@ -128,24 +143,49 @@ impl<R: Read> Guarded<R> {
 impl<R: Read> Read for Guarded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.eof = true;
+        }
         for (i, &b) in buf[..n].iter().enumerate() {
-            match b {
-                b'\n' => {
-                    self.line += 1;
-                    self.line_len = 0;
-                    self.newlines.push_back(self.bytes + i as u64);
-                }
-                b'"' => {
-                    self.quotes += 1;
-                    self.line_len += 1;
-                }
-                _ => self.line_len += 1,
+            if b == b'\n' {
+                self.line += 1;
+                self.line_len = 0;
+                self.newlines.push_back(self.bytes + i as u64);
+            } else {
+                self.line_len += 1;
+            }
+            let sep = b == self.delimiter || b == b'\n' || b == b'\r';
+            self.quoting = match (self.quoting, b) {
+                (Quoting::FieldStart, b'"') => Quoting::Quoted,
+                (Quoting::FieldStart | Quoting::Unquoted, _) if sep => Quoting::FieldStart,
+                (Quoting::FieldStart | Quoting::Unquoted, _) => Quoting::Unquoted,
+                (Quoting::Quoted, b'"') => Quoting::QuoteInQuoted,
+                (Quoting::Quoted, _) => Quoting::Quoted,
+                // `""` inside a quoted field is one quote; any other byte closes it.
+                (Quoting::QuoteInQuoted, b'"') => Quoting::Quoted,
+                (Quoting::QuoteInQuoted, _) if sep => Quoting::FieldStart,
+                (Quoting::QuoteInQuoted, _) => Quoting::Unquoted,
+            };
+            if self.quoting == Quoting::Quoted {
+                self.quoted_run += 1;
+            } else {
+                self.quoted_run = 0;
             }
             if self.line_len > MAX_LINE_BYTES {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!(
                         "line {} is longer than {} MiB",
+                        self.line,
+                        MAX_LINE_BYTES >> 20
+                    ),
+                ));
+            }
+            if self.quoted_run > MAX_LINE_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "a quoted field still open at line {} runs over {} MiB (a stray quote?)",
                         self.line,
                         MAX_LINE_BYTES >> 20
                     ),
@@ -160,15 +200,73 @@ impl<R: Read> Read for Guarded<R> {
     }
 }
 
-/// Rows of a CSV file, read lazily.
+/// Where the reader is in the CSV quoting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Most damaged records one file may have before ruta stops reading it.
+pub const MAX_DAMAGED: u32 = 10_000;
+
+/// A record that byte-level damage made unreadable: it costs that record only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Damaged {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// A row, or a record lost to damage.
+pub type Item = Result<Row, Damaged>;
+
+type CsvReader = csv::Reader<Guarded<BufReader<File>>>;
+
+fn csv_reader(path: &Path, from: u64, delimiter: u8) -> Result<CsvReader, FileError> {
+    use std::io::{BufRead, Seek, SeekFrom};
+    let mut f = File::open(path).map_err(|e| FileError::new(path, e.to_string()))?;
+    if from > 0 {
+        f.seek(SeekFrom::Start(from))
+            .map_err(|e| FileError::new(path, e.to_string()))?;
+    }
+    let mut buf = BufReader::with_capacity(1 << 20, f);
+    if from == 0 {
+        // Skip a UTF-8 byte-order mark.
+        let head = buf
+            .fill_buf()
+            .map_err(|e| FileError::new(path, e.to_string()))?;
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            buf.consume(3);
+        }
+    }
+    Ok(csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(Guarded::with_delimiter(buf, delimiter)))
+}
+
+/// Rows of a CSV file, read lazily. Without damage this is the csv crate's reading of
+/// the file; where bytes are damaged (invalid UTF-8, a stray quote that swallows lines,
+/// an over-long line, a truncated end) the record is handed out as [`Damaged`] with its
+/// line and the reading goes on at the next line.
 pub struct CsvRows {
     path: PathBuf,
-    reader: csv::Reader<Guarded<BufReader<File>>>,
+    reader: CsvReader,
     record: csv::ByteRecord,
-    /// Number of cells in the header (for truncation checks).
+    /// Number of cells in the header (for truncation and damage checks).
     pub width: usize,
     pub size: u64,
-    last_len: usize,
+    /// Byte offset in the file of the current reader's first byte, and the number of
+    /// lines before it.
+    base_byte: u64,
+    base_line: u64,
+    damaged: u32,
+    /// The field separator.
+    delimiter: u8,
 }
 
 impl CsvRows {
@@ -177,8 +275,7 @@ impl CsvRows {
         CsvRows::open_with_delimiter(path, b',')
     }
 
-    /// [`CsvRows::open`] for a file whose fields are separated by `delimiter` (`;` in
-    /// files saved by spreadsheets set to a decimal comma; see [`sniff_delimiter`]).
+    /// Opens a CSV file whose fields are separated by `delimiter` (`,` or `;`).
     pub fn open_with_delimiter(path: &Path, delimiter: u8) -> Result<CsvRows, FileError> {
         match sniff(path)? {
             Sniffed::Empty => return Err(FileError::new(path, "empty file")),
@@ -202,109 +299,177 @@ impl CsvRows {
             }
             Sniffed::Text => {}
         }
-        let f = File::open(path).map_err(|e| FileError::new(path, e.to_string()))?;
-        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        let mut buf = BufReader::with_capacity(1 << 20, f);
-        // Skip a UTF-8 byte-order mark.
-        {
-            use std::io::BufRead;
-            let head = buf
-                .fill_buf()
-                .map_err(|e| FileError::new(path, e.to_string()))?;
-            if head.starts_with(b"\xEF\xBB\xBF") {
-                buf.consume(3);
-            }
-        }
-        let reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 20)
-            .from_reader(Guarded::new(buf));
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let reader = csv_reader(path, 0, delimiter)?;
+        let bom = {
+            let mut head = [0u8; 3];
+            File::open(path)
+                .and_then(|mut f| f.read(&mut head))
+                .map(|n| n == 3 && head == *b"\xEF\xBB\xBF")
+                .unwrap_or(false)
+        };
         Ok(CsvRows {
             path: path.to_path_buf(),
             reader,
             record: csv::ByteRecord::new(),
             width: 0,
             size,
-            last_len: 0,
+            base_byte: if bom { 3 } else { 0 },
+            base_line: 0,
+            damaged: 0,
+            delimiter,
         })
     }
 
     /// Bytes consumed so far.
     pub fn position(&self) -> u64 {
-        self.reader.get_ref().bytes
+        self.base_byte + self.reader.get_ref().bytes
     }
 
-    /// The next row, decoded as UTF-8. Invalid UTF-8 is a file error with its byte offset.
+    /// The next row, decoded as UTF-8.
     pub fn next_row(&mut self) -> Result<Option<Row>, FileError> {
-        let more = self
-            .reader
-            .read_byte_record(&mut self.record)
-            .map_err(|e| self.csv_error(e))?;
+        match self.next_item()? {
+            None => Ok(None),
+            Some(Ok(row)) => Ok(Some(row)),
+            Some(Err(d)) => Err(FileError::new(
+                &self.path,
+                format!("line {}: {}", d.line, d.reason),
+            )),
+        }
+    }
+
+    /// The next row or damaged record.
+    pub fn next_item(&mut self) -> Result<Option<Item>, FileError> {
+        // Where the next record starts, in this reader's bytes: what a damaged record
+        // that the csv crate cannot hand out is reported at.
+        let next_start = self.reader.position().byte();
+        let more = match self.reader.read_byte_record(&mut self.record) {
+            Ok(more) => more,
+            Err(e) => {
+                let line = self.base_line + self.reader.get_mut().line_of(next_start);
+                let reason = match e.into_kind() {
+                    csv::ErrorKind::Io(io) => io.to_string(),
+                    other => format!("{other:?}"),
+                };
+                return self.damage(next_start, line, reason).map(Some);
+            }
+        };
         if !more {
             return Ok(None);
         }
-        let pos = self.record.position().cloned();
+        let rel = self.record.position().map(|p| p.byte()).unwrap_or(0);
         // The csv crate miscounts lines of CRLF files; count them from byte offsets.
-        let byte = pos.as_ref().map(|p| p.byte()).unwrap_or(0);
-        let line = self.reader.get_mut().line_of(byte);
+        let line = self.base_line + self.reader.get_mut().line_of(rel);
+        let (at_end, open_quote, ends_with_newline) = {
+            let end = self.reader.position().byte();
+            let g = self.reader.get_ref();
+            (
+                g.eof && end >= g.bytes,
+                g.quoting == Quoting::Quoted,
+                matches!(g.last, Some(b'\n') | Some(b'\r')),
+            )
+        };
+        let spans_lines = self.record.iter().any(|f| f.contains(&b'\n'));
+        if at_end && open_quote {
+            return self
+                .damage(
+                    rel,
+                    line,
+                    format!(
+                        "truncated: a quoted field opened here is still open at the end of the file (byte {})",
+                        self.position()
+                    ),
+                )
+                .map(Some);
+        }
+        if self.width > 0 && spans_lines && self.swallowed_lines() {
+            return self
+                .damage(
+                    rel,
+                    line,
+                    format!(
+                        "a quoted field runs over several lines and leaves {} columns where the header has {} (a stray quote?)",
+                        self.record.len(),
+                        self.width
+                    ),
+                )
+                .map(Some);
+        }
+        if at_end
+            && !ends_with_newline
+            && self.width > 0
+            && !self.record.is_empty()
+            && self.record.len() < self.width
+        {
+            return Ok(Some(Err(Damaged {
+                line,
+                reason: format!(
+                    "truncated: the last line has {} of {} columns and no final newline",
+                    self.record.len(),
+                    self.width
+                ),
+            })));
+        }
         let mut cells = Vec::with_capacity(self.record.len());
         for (i, field) in self.record.iter().enumerate() {
             match std::str::from_utf8(field) {
                 Ok(s) => cells.push(s.to_string()),
                 Err(e) => {
-                    let start = pos.as_ref().map(|p| p.byte()).unwrap_or(0);
-                    return Err(FileError::new(
-                        &self.path,
-                        format!(
-                            "line {line}, column {}: not valid UTF-8 (near byte {}); re-save the file as UTF-8",
-                            i + 1,
-                            start + e.valid_up_to() as u64
-                        ),
-                    ));
+                    let reason = format!(
+                        "column {}: not valid UTF-8 (near byte {}); re-save the file as UTF-8",
+                        i + 1,
+                        self.base_byte + rel + e.valid_up_to() as u64
+                    );
+                    if self.width == 0 {
+                        // The header itself: the file is in another encoding.
+                        return Err(FileError::new(&self.path, format!("line {line}, {reason}")));
+                    }
+                    return self.count_damage(Damaged { line, reason }).map(Some);
                 }
             }
         }
-        self.last_len = cells.len();
-        Ok(Some(Row { line, cells }))
+        Ok(Some(Ok(Row { line, cells })))
     }
 
-    fn csv_error(&self, e: csv::Error) -> FileError {
-        let at = e
-            .position()
-            .map(|p| format!("line {}: ", p.line()))
-            .unwrap_or_default();
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => FileError::new(&self.path, format!("{at}{io}")),
-            other => FileError::new(&self.path, format!("{at}{other:?}")),
+    /// Whether a record spanning lines looks like lines swallowed by a stray quote rather
+    /// than a quoted multi-line value: the column count is off, or a continuation line
+    /// holds a whole record's worth of commas.
+    fn swallowed_lines(&self) -> bool {
+        if self.record.len() != self.width {
+            return true;
         }
+        let commas = self.width.saturating_sub(1).max(3);
+        self.record.iter().any(|f| {
+            f.split(|&b| b == b'\n')
+                .skip(1)
+                .any(|l| l.iter().filter(|&&b| b == self.delimiter).count() >= commas)
+        })
     }
 
-    /// Checks the end of the file for signs of truncation: an unterminated quoted field,
-    /// or a last line cut short without a final newline.
-    pub fn finish(&self) -> Result<(), FileError> {
-        let g = self.reader.get_ref();
-        if g.quotes % 2 == 1 {
+    fn count_damage(&mut self, d: Damaged) -> Result<Item, FileError> {
+        self.damaged += 1;
+        if self.damaged > MAX_DAMAGED {
             return Err(FileError::new(
                 &self.path,
                 format!(
-                    "truncated: a quoted field is still open at the end of the file (byte {})",
-                    g.bytes
+                    "line {}: more than {MAX_DAMAGED} damaged records; not a CSV file ruta can read",
+                    d.line
                 ),
             ));
         }
-        let ends_with_newline = matches!(g.last, Some(b'\n') | Some(b'\r'));
-        if !ends_with_newline && self.width > 0 && self.last_len > 0 && self.last_len < self.width {
-            return Err(FileError::new(
-                &self.path,
-                format!(
-                    "truncated: the last line ({}) has {} of {} columns and no final newline",
-                    g.line, self.last_len, self.width
-                ),
-            ));
-        }
-        Ok(())
+        Ok(Err(d))
+    }
+
+    /// Reports the record starting at `rel` (this reader's bytes) as damaged, and goes on
+    /// reading at the line after the one it starts on.
+    fn damage(&mut self, rel: u64, line: u64, reason: String) -> Result<Item, FileError> {
+        let item = self.count_damage(Damaged { line, reason })?;
+        let start = self.base_byte + rel;
+        let resume = next_line_start(&self.path, start)?;
+        self.reader = csv_reader(&self.path, resume, self.delimiter)?;
+        self.base_byte = resume;
+        self.base_line = line;
+        Ok(item)
     }
 }
 
@@ -332,16 +497,41 @@ pub fn sniff_delimiter(path: &Path) -> Result<u8, FileError> {
 /// The names of the sheets of an XLSX workbook, in workbook order.
 pub fn sheet_names(path: &Path) -> Result<Vec<String>, FileError> {
     use calamine::{Reader, Xlsx, open_workbook};
+    crate::xlsx::check(path)?;
     let wb: Xlsx<_> = open_workbook(path)
         .map_err(|e| FileError::new(path, format!("not a readable XLSX workbook: {e}")))?;
     Ok(wb.sheet_names().to_vec())
 }
 
-/// Rows of one sheet of an XLSX workbook, all in memory (sheets are bounded by Excel).
-pub struct XlsxRows {
-    rows: std::vec::IntoIter<Row>,
-    pub width: usize,
+/// The offset just after the newline that ends the line holding byte `at` (a record of a
+/// CRLF file may start at the `\n` ending the line before it, which does not count).
+fn next_line_start(path: &Path, at: u64) -> Result<u64, FileError> {
+    use std::io::{BufRead, Seek, SeekFrom};
+    let mut f = File::open(path).map_err(|e| FileError::new(path, e.to_string()))?;
+    f.seek(SeekFrom::Start(at))
+        .map_err(|e| FileError::new(path, e.to_string()))?;
+    let mut r = BufReader::with_capacity(1 << 16, f);
+    let mut pos = at;
+    let mut first = true;
+    loop {
+        let buf = r
+            .fill_buf()
+            .map_err(|e| FileError::new(path, e.to_string()))?;
+        if buf.is_empty() {
+            return Ok(pos);
+        }
+        let skip = usize::from(first && buf[0] == b'\n');
+        first = false;
+        if let Some(i) = buf[skip..].iter().position(|&b| b == b'\n') {
+            return Ok(pos + (skip + i + 1) as u64);
+        }
+        let n = buf.len();
+        r.consume(n);
+        pos += n as u64;
+    }
 }
+
+pub use crate::xlsx::XlsxRows;
 
 /// Formats an Excel serial date (1900 date system) as YYYY-MM-DD.
 pub fn excel_serial_to_date(serial: f64) -> Option<String> {
@@ -351,81 +541,6 @@ pub fn excel_serial_to_date(serial: f64) -> Option<String> {
     // Serial 25569 is 1970-01-01; Excel's phantom 1900-02-29 only affects serials < 61.
     let days = serial.floor() as i64 - 25_569;
     Some(ruta_core::text::iso_date_from_days(days))
-}
-
-impl XlsxRows {
-    /// Opens `sheet` of an XLSX workbook. Dates become YYYY-MM-DD, whole numbers lose
-    /// their ".0", formulas give their cached values.
-    pub fn open(path: &Path, sheet: &str) -> Result<XlsxRows, FileError> {
-        use calamine::{Data, Reader, Xlsx, open_workbook};
-        match sniff(path)? {
-            Sniffed::Zip => {}
-            Sniffed::Empty => return Err(FileError::new(path, "empty file")),
-            _ => {
-                return Err(FileError::new(
-                    path,
-                    "not an XLSX workbook (not a ZIP archive)",
-                ));
-            }
-        }
-        let mut wb: Xlsx<_> = open_workbook(path)
-            .map_err(|e| FileError::new(path, format!("not a readable XLSX workbook: {e}")))?;
-        let names = wb.sheet_names().to_vec();
-        if !names.iter().any(|n| n == sheet) {
-            return Err(FileError::new(
-                path,
-                format!(
-                    "no sheet named '{sheet}' (the workbook has: {})",
-                    names.join(", ")
-                ),
-            ));
-        }
-        let range = wb
-            .worksheet_range(sheet)
-            .map_err(|e| FileError::new(path, format!("sheet '{sheet}': {e}")))?;
-        let (first_row, _) = range.start().unwrap_or((0, 0));
-        let mut rows = Vec::with_capacity(range.height());
-        for (i, r) in range.rows().enumerate() {
-            let cells: Vec<String> =
-                r.iter()
-                    .map(|c| match c {
-                        Data::Empty => String::new(),
-                        Data::String(s) => s.clone(),
-                        Data::Float(f) => format_float(*f),
-                        Data::Int(i) => i.to_string(),
-                        Data::Bool(b) => {
-                            if *b {
-                                "Yes".into()
-                            } else {
-                                "No".into()
-                            }
-                        }
-                        Data::DateTime(d) => excel_serial_to_date(d.as_f64())
-                            .unwrap_or_else(|| d.as_f64().to_string()),
-                        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-                        Data::DurationIso(s) => s.clone(),
-                        Data::Error(e) => format!("#ERROR {e:?}"),
-                    })
-                    .collect();
-            rows.push(Row {
-                line: first_row as u64 + i as u64 + 1,
-                cells,
-            });
-        }
-        let width = rows.first().map(|r| r.cells.len()).unwrap_or(0);
-        Ok(XlsxRows {
-            rows: rows.into_iter(),
-            width,
-        })
-    }
-
-    pub fn next_row(&mut self) -> Option<Row> {
-        self.rows.next()
-    }
-
-    pub fn remaining(&self) -> usize {
-        self.rows.len()
-    }
 }
 
 /// Whole numbers without ".0"; others in their shortest exact form.
@@ -447,7 +562,15 @@ impl Rows {
     pub fn next_row(&mut self) -> Result<Option<Row>, FileError> {
         match self {
             Rows::Csv(c) => c.next_row(),
-            Rows::Xlsx(x) => Ok(x.next_row()),
+            Rows::Xlsx(x) => x.next_row(),
+        }
+    }
+
+    /// The next row, or a record lost to byte-level damage (CSV).
+    pub fn next_item(&mut self) -> Result<Option<Item>, FileError> {
+        match self {
+            Rows::Csv(c) => c.next_item(),
+            Rows::Xlsx(x) => Ok(x.next_row()?.map(Ok)),
         }
     }
 
@@ -458,18 +581,11 @@ impl Rows {
         }
     }
 
-    pub fn finish(&self) -> Result<(), FileError> {
-        match self {
-            Rows::Csv(c) => c.finish(),
-            Rows::Xlsx(_) => Ok(()),
-        }
-    }
-
-    /// Progress as (done, total) in bytes (CSV) or rows (XLSX).
+    /// Progress as (done, total) in bytes (CSV) or rows (XLSX, as the sheet declares).
     pub fn progress(&self) -> (u64, u64) {
         match self {
             Rows::Csv(c) => (c.position(), c.size),
-            Rows::Xlsx(x) => (0, x.remaining() as u64),
+            Rows::Xlsx(x) => (x.done, x.declared_rows),
         }
     }
 

@@ -22,6 +22,7 @@ pub mod registry;
 pub mod table;
 pub mod trade;
 pub mod trade_news;
+pub mod xlsx;
 
 pub use gcdf::Region;
 pub use input::FileError;
@@ -150,6 +151,10 @@ pub struct FileReport {
     pub not_kept: u64,
     pub seconds: f64,
     pub problems: Vec<Problem>,
+    /// The file failed because another process held the database's write lock for
+    /// longer than the store waits (try again later).
+    #[serde(skip)]
+    pub write_locked: bool,
 }
 
 impl FileReport {
@@ -233,7 +238,10 @@ pub fn import_file(
     let result = (|| -> Result<bool, ImportError> {
         let mut w = store.writer().map_err(ImportError::Store)?;
         let ok = match kind {
-            Kind::Geojson => geojson::import(&mut w, path, opts, &mut report)?,
+            Kind::Geojson => {
+                check_geojson_size(path)?;
+                geojson::import(&mut w, path, opts, &mut report)?
+            }
             Kind::Dots => dots::import(&mut w, path, opts, &mut report)?,
             Kind::Comtrade => comtrade::import(&mut w, path, opts, &mut report)?,
             _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
@@ -260,6 +268,8 @@ pub fn import_file(
         Ok(false) => report.outcome = "aborted".into(),
         Err(e) => {
             report.outcome = "failed".into();
+            report.write_locked =
+                matches!(e, ImportError::Store(ruta_store::StoreError::Busy { .. }));
             report.error = Some(e.to_string());
         }
     }
@@ -271,6 +281,27 @@ pub fn import_file(
     }
     report.seconds = started.elapsed().as_secs_f64();
     report
+}
+
+/// Largest GeoJSON file imported: it is parsed whole, and a parsed document takes several
+/// times its size in memory.
+pub const MAX_GEOJSON_BYTES: u64 = 256 << 20;
+
+fn check_geojson_size(path: &Path) -> Result<(), FileError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| FileError::new(path, format!("cannot open: {e}")))?
+        .len();
+    if size > MAX_GEOJSON_BYTES {
+        return Err(FileError::new(
+            path,
+            format!(
+                "{} MiB of GeoJSON; the limit is {} MiB (one project's features per file)",
+                size >> 20,
+                MAX_GEOJSON_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Why a file could not be imported.
@@ -340,8 +371,27 @@ fn import_rows(
         let header = &header;
         let producer = scope.spawn(move || {
             loop {
-                let row = match rows.next_row() {
-                    Ok(Some(row)) => row,
+                let row = match rows.next_item() {
+                    Ok(Some(Ok(row))) => row,
+                    Ok(Some(Err(damaged))) => {
+                        // Byte-level damage costs this record only.
+                        let parsed = Parsed {
+                            line: damaged.line,
+                            position: rows.progress().0,
+                            mapped: Err(Problem {
+                                file: path.display().to_string(),
+                                line: damaged.line,
+                                column: None,
+                                value: None,
+                                reason: damaged.reason,
+                            }),
+                            hash: None,
+                        };
+                        if tx.send(Ok(parsed)).is_err() {
+                            break;
+                        }
+                        continue;
+                    }
                     Ok(None) => break,
                     Err(e) => {
                         let _ = tx.send(Err(e));
@@ -442,7 +492,7 @@ fn import_rows(
         if aborted {
             return Ok(false);
         }
-        rows.finish()?;
+        drop(rows);
         if let Mapper::Gcdf(m) = &mapper {
             for (child, stmt) in m.package_relations() {
                 w.state_relation(&child, &stmt)

@@ -661,8 +661,38 @@ fn assert_refused(kind: Kind, file: &Path, needle: &str) {
     assert_eq!(fingerprint(&s), before, "database unchanged");
 }
 
+/// Byte damage is lenient: a truncated file keeps the rows before the cut and reports
+/// the cut record with its line; `--strict` aborts the file.
+fn assert_damaged(kind: Kind, file: &Path, needle: &str) {
+    let d = tempfile::tempdir().unwrap();
+    let mut s = loaded_store(d.path());
+    let r = run(&mut s, kind, file, all());
+    assert_eq!(r.outcome, "imported", "{file:?}: {r:?}");
+    assert!(r.imported > 0, "{r:?}");
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.reason.contains(needle) && p.line > 1),
+        "{:?}",
+        r.problems
+    );
+    assert!(r.failed(), "a damaged file still exits 1");
+    let before = fingerprint(&s);
+    let strict = run(
+        &mut s,
+        kind,
+        file,
+        Options {
+            strict: true,
+            ..all()
+        },
+    );
+    assert_eq!(strict.outcome, "aborted", "{strict:?}");
+    assert_eq!(fingerprint(&s), before, "database unchanged");
+}
+
 #[test]
-fn truncated_files_are_refused_whole() {
+fn truncated_files_cost_the_cut_rows_only() {
     let path = ruta_testdata::require!("gcdf3/lac_ports_fullschema.csv");
     let d = tempfile::tempdir().unwrap();
     let bytes = std::fs::read(&path).unwrap();
@@ -670,22 +700,24 @@ fn truncated_files_are_refused_whole() {
     let cut = bytes.len() / 2;
     let t = d.path().join("truncated.csv");
     std::fs::write(&t, &bytes[..cut]).unwrap();
-    assert_refused(Kind::Gcdf, &t, "truncated");
+    assert_damaged(Kind::Gcdf, &t, "truncated");
     // Cut at the end of a short line: the last record lacks columns.
     let geo = ruta_testdata::require!("gcdf3/final_input_lac.csv");
     let g = std::fs::read_to_string(&geo).unwrap();
     let end = g.trim_end().rfind(',').unwrap();
     let t2 = d.path().join("truncated2.csv");
     std::fs::write(&t2, &g[..end]).unwrap();
-    assert_refused(Kind::Gcdf, &t2, "truncated");
+    assert_damaged(Kind::Gcdf, &t2, "truncated");
 }
 
 #[test]
 fn wrong_encodings_binary_empty_and_zip_are_refused() {
     let d = tempfile::tempdir().unwrap();
     let header = "AidData Record ID,Title,Recipient ISO-3,Commitment Year\n";
+    // A header in another encoding: the whole file is (a damaged data row costs only
+    // itself: tests/hostile_input.rs).
     let latin1 = d.path().join("latin1.csv");
-    let mut b = header.as_bytes().to_vec();
+    let mut b = b"AidData Record ID,T\xedtulo,Recipient ISO-3,Commitment Year\n".to_vec();
     b.extend_from_slice(b"1,Puerto de Bogot\xe1,COL,2019\n");
     std::fs::write(&latin1, &b).unwrap();
     assert_refused(Kind::Gcdf, &latin1, "not valid UTF-8");
@@ -720,7 +752,7 @@ fn wrong_encodings_binary_empty_and_zip_are_refused() {
 }
 
 #[test]
-fn an_overlong_line_is_refused_without_reading_it_whole() {
+fn an_overlong_line_costs_that_line_without_reading_it_whole() {
     let d = tempfile::tempdir().unwrap();
     let f = d.path().join("long.csv");
     {
@@ -733,8 +765,20 @@ fn an_overlong_line_is_refused_without_reading_it_whole() {
             w.write_all(&chunk).unwrap();
         }
         writeln!(w).unwrap();
+        writeln!(w, "2,Puerto de Prueba").unwrap();
     }
-    assert_refused(Kind::Gcdf, &f, "longer than 64 MiB");
+    let d2 = tempfile::tempdir().unwrap();
+    let mut s = loaded_store(d2.path());
+    let r = run(&mut s, Kind::Gcdf, &f, all());
+    assert_eq!(r.outcome, "imported", "{r:?}");
+    assert_eq!(r.imported, 1, "the line after it is read: {r:?}");
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.line == 2 && p.reason.contains("longer than 64 MiB")),
+        "{:?}",
+        r.problems
+    );
 }
 
 #[test]

@@ -1,14 +1,15 @@
 //! The JSON API under `/api`, and its OpenAPI document.
 
 use crate::error::ErrorBody;
-use crate::params::{DEFAULT_LIMIT, MAX_EXPORT, MAX_LIMIT, Params};
+use crate::params::{DEFAULT_LIMIT, FILTER, MAX_EXPORT, MAX_LIMIT, PAGE, PAGING, Params};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use ruta_store::events::EventRow;
@@ -90,10 +91,13 @@ struct FilterParams {
     /// Organization id or name, in any role (lender, investor, contractor …).
     org: Option<String>,
     /// First commitment or deal year (1900–2100).
+    #[param(minimum = 1900, maximum = 2100)]
     year_from: Option<i32>,
     /// Last year (1900–2100).
+    #[param(minimum = 1900, maximum = 2100)]
     year_to: Option<i32>,
-    /// Full-text search over names, aliases, descriptions and parties.
+    /// Full-text search over names, aliases, descriptions and parties (at most 500 bytes).
+    #[param(max_length = 500)]
     q: Option<String>,
     /// min_lon,min_lat,max_lon,max_lat of the project's representative point.
     bbox: Option<String>,
@@ -109,8 +113,23 @@ struct PageParams {
     /// -amount (default), amount, -year, year, name, country, relevance
     sort: Option<String>,
     /// 1–1000 (default 50).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
     /// Rows to skip (default 0); a page's `next_offset` gives the next one.
+    #[param(minimum = 0, maximum = 1000000000)]
+    offset: Option<u64>,
+}
+
+/// Paging of lists that have one order.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PagingParams {
+    /// 1–1000 (default 50).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+    /// Rows to skip (default 0).
+    #[param(minimum = 0, maximum = 1000000000)]
     offset: Option<u64>,
 }
 
@@ -130,7 +149,7 @@ pub struct ProjectPage {
 #[utoipa::path(get, path = "/api/projects", tag = "projects", params(FilterParams, PageParams),
     responses((status = 200, body = ProjectPage), (status = 400, body = ErrorBody)))]
 async fn projects(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<ProjectPage> {
-    let p = Params::parse(raw.as_deref());
+    let p = Params::parse(raw.as_deref(), &[FILTER, PAGE])?;
     let f = p.filter()?;
     let sort = p.sort()?;
     let (limit, offset) = p.page(DEFAULT_LIMIT, MAX_LIMIT)?;
@@ -157,35 +176,71 @@ async fn projects(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<ProjectPa
 async fn project(
     State(st): St,
     id: Result<Path<String>, PathRejection>,
-) -> ApiResult<ProjectDetail> {
+    RawQuery(raw): RawQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Params::parse(raw.as_deref(), &[])?;
     let id = path(id)?;
-    st.pool
-        .with(|s| query::project_detail(s.conn(), &id))?
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(format!("no project '{id}'")))
-}
-
-fn export_rows(st: &AppState, p: &Params) -> Result<Vec<ProjectSummary>, ApiError> {
-    let f = p.filter()?;
-    let sort = p.sort()?;
-    let (limit, offset) = p.page(MAX_EXPORT, MAX_EXPORT)?;
-    Ok(st
+    let detail = st
         .pool
-        .with(|s| query::list_projects(s.conn(), &f, sort, limit, offset))?
-        .0)
+        .with(|s| query::project_detail(s.conn(), &id))?
+        .ok_or_else(|| ApiError::not_found(format!("no project '{id}'")))?;
+    safe_json(&detail)
 }
 
-/// The projects a listing would show (same filters), as CSV, all pages (up to 1,000,000).
-#[utoipa::path(get, path = "/api/projects.csv", tag = "exports", params(FilterParams, PageParams),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody)))]
-async fn projects_csv(State(st): St, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(raw.as_deref());
-    let rows = export_rows(&st, &p)?;
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 160));
-    let bad =
-        |e: csv::Error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string());
-    w.write_record(query::SUMMARY_FIELDS).map_err(bad)?;
-    for r in &rows {
+/// Serialises `v` with every link made safe ([`safe_links`]).
+fn safe_json<T: Serialize>(v: &T) -> Result<Json<serde_json::Value>, ApiError> {
+    let mut v = serde_json::to_value(v).map_err(|e| ApiError::internal("cannot encode", e))?;
+    safe_links(&mut v);
+    Ok(Json(v))
+}
+
+/// Sources may cite any text as their URL. Only `http(s)://` URLs are served as `url`;
+/// anything else (`javascript:`, `data:`, `//host`, relative paths) moves to
+/// `url_unsafe`, so no client turns it into a link by accident.
+pub fn safe_links(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            let unsafe_url = match m.get("url") {
+                Some(serde_json::Value::String(u)) if !is_web_url(u) => Some(u.clone()),
+                _ => None,
+            };
+            if let Some(u) = unsafe_url {
+                m.insert("url".into(), serde_json::Value::Null);
+                m.insert("url_unsafe".into(), serde_json::Value::String(u));
+            }
+            for x in m.values_mut() {
+                safe_links(x);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(safe_links),
+        _ => {}
+    }
+}
+
+fn is_web_url(u: &str) -> bool {
+    let t = u.trim_start();
+    let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !t.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// Rows per page of an export: each page is one query with its own deadline, and the
+/// next one is read only when the client has taken the last.
+const EXPORT_PAGE: u32 = 2000;
+
+#[derive(Clone, Copy)]
+enum Export {
+    Csv,
+    Geojson,
+}
+
+fn csv_rows(rows: &[ProjectSummary], header: bool) -> Result<Vec<u8>, ApiError> {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 160 + 256));
+    let bad = |e: csv::Error| ApiError::internal("cannot write CSV", e);
+    if header {
+        w.write_record(query::SUMMARY_FIELDS).map_err(bad)?;
+    }
+    for r in rows {
         let v = serde_json::to_value(r).unwrap_or_default();
         w.write_record(query::SUMMARY_FIELDS.iter().map(|f| match v.get(*f) {
             None | Some(serde_json::Value::Null) => String::new(),
@@ -194,55 +249,143 @@ async fn projects_csv(State(st): St, RawQuery(raw): RawQuery) -> Result<Response
         }))
         .map_err(bad)?;
     }
-    let body = w
-        .into_inner()
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    w.into_inner()
+        .map_err(|e| ApiError::internal("cannot write CSV", e))
+}
+
+fn geojson_rows(rows: Vec<ProjectSummary>, first: bool) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::with_capacity(rows.len() * 400 + 64);
+    if first {
+        out.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
+    }
+    for (i, r) in rows.into_iter().enumerate() {
+        if !(first && i == 0) {
+            out.push(b',');
+        }
+        let geometry = match (r.lon, r.lat) {
+            (Some(x), Some(y)) => serde_json::json!({"type": "Point", "coordinates": [x, y]}),
+            _ => serde_json::Value::Null,
+        };
+        let mut f = serde_json::json!({"type": "Feature", "id": r.id, "geometry": geometry, "properties": r});
+        safe_links(&mut f);
+        serde_json::to_writer(&mut out, &f)
+            .map_err(|e| ApiError::internal("cannot write GeoJSON", e))?;
+    }
+    Ok(out)
+}
+
+/// An export, streamed page by page; at most `Limits::exports` run at once.
+async fn export(
+    st: Arc<AppState>,
+    raw: Option<String>,
+    kind: Export,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(raw.as_deref(), &[FILTER, PAGE])?;
+    let f = p.filter()?;
+    let sort = p.sort()?;
+    let (limit, offset) = p.page(MAX_EXPORT, MAX_EXPORT)?;
+    let permit = st.exports.clone().try_acquire_owned().map_err(|_| {
+        ApiError::busy("busy", "too many exports are running; try again shortly", 5)
+    })?;
+    // The first page here, so a bad filter or a timeout is still a JSON error.
+    let n = limit.min(EXPORT_PAGE);
+    let (rows, _) = st
+        .pool
+        .with(|s| query::list_projects(s.conn(), &f, sort, n, offset))?;
+    let mut done = rows.len() as u64;
+    let more = rows.len() as u32 == n && done < u64::from(limit);
+    let first = match kind {
+        Export::Csv => csv_rows(&rows, true)?,
+        Export::Geojson => geojson_rows(rows, true)?,
+    };
+    let first_empty = done == 0;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    let _ = tx.try_send(Ok(Bytes::from(first)));
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let mut any = !first_empty;
+        let mut more = more;
+        while more {
+            let n = (u64::from(limit) - done).min(u64::from(EXPORT_PAGE)) as u32;
+            let page = st
+                .pool
+                .with(|s| query::list_projects(s.conn(), &f, sort, n, offset + done))
+                .and_then(|(rows, _)| {
+                    more = rows.len() as u32 == n;
+                    done += rows.len() as u64;
+                    match kind {
+                        Export::Csv => csv_rows(&rows, false),
+                        Export::Geojson => {
+                            let b = geojson_rows(rows, !any);
+                            any = true;
+                            b
+                        }
+                    }
+                });
+            more = more && done < u64::from(limit);
+            let msg = page
+                .map(Bytes::from)
+                .map_err(|e| std::io::Error::other(format!("export stopped: {}", e.body.detail)));
+            let failed = msg.is_err();
+            if tx.blocking_send(msg).is_err() || failed {
+                return;
+            }
+        }
+        if let Export::Geojson = kind {
+            let _ = tx.blocking_send(Ok(Bytes::from_static(b"]}")));
+        }
+    });
+    let stream =
+        futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|x| (x, rx)) });
+    let (ctype, disposition) = match kind {
+        Export::Csv => (
+            "text/csv; charset=utf-8",
+            "attachment; filename=\"ruta-projects.csv\"",
+        ),
+        Export::Geojson => (
+            "application/geo+json",
+            "attachment; filename=\"ruta-projects.geojson\"",
+        ),
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"ruta-projects.csv\"",
-            ),
+            (header::CONTENT_TYPE, ctype),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
-        body,
+        Body::from_stream(stream),
     )
         .into_response())
 }
 
+/// The projects a listing would show (same filters), as CSV, all pages (up to 1,000,000),
+/// streamed.
+#[utoipa::path(get, path = "/api/projects.csv", tag = "exports", params(FilterParams, ExportParams),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn projects_csv(State(st): St, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    export(st, raw, Export::Csv).await
+}
+
 /// The projects a listing would show, as a GeoJSON FeatureCollection of their
-/// representative points (null geometry when a project has no location).
-#[utoipa::path(get, path = "/api/projects.geojson", tag = "exports", params(FilterParams, PageParams),
-    responses((status = 200, content_type = "application/geo+json", body = Object), (status = 400, body = ErrorBody)))]
+/// representative points (null geometry when a project has no location), streamed.
+#[utoipa::path(get, path = "/api/projects.geojson", tag = "exports", params(FilterParams, ExportParams),
+    responses((status = 200, content_type = "application/geo+json", body = Object), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn projects_geojson(State(st): St, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(raw.as_deref());
-    let rows = export_rows(&st, &p)?;
-    let features: Vec<serde_json::Value> = rows
-        .into_iter()
-        .map(|r| {
-            let geometry = match (r.lon, r.lat) {
-                (Some(x), Some(y)) => serde_json::json!({"type": "Point", "coordinates": [x, y]}),
-                _ => serde_json::Value::Null,
-            };
-            serde_json::json!({"type": "Feature", "id": r.id, "geometry": geometry, "properties": r})
-        })
-        .collect();
-    let body =
-        serde_json::to_vec(&serde_json::json!({"type": "FeatureCollection", "features": features}))
-            .map_err(|e| {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-            })?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/geo+json"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"ruta-projects.geojson\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    export(st, raw, Export::Geojson).await
+}
+
+/// Ordering and paging of exports.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct ExportParams {
+    /// -amount (default), amount, -year, year, name, country, relevance
+    sort: Option<String>,
+    /// 1–1000000 (default: all).
+    #[param(minimum = 1, maximum = 1000000)]
+    limit: Option<u32>,
+    /// Rows to skip (default 0).
+    #[param(minimum = 0, maximum = 1000000000)]
+    offset: Option<u64>,
 }
 
 /// Which flows `/api/flows` lists.
@@ -277,7 +420,7 @@ pub struct FlowPage {
 #[utoipa::path(get, path = "/api/flows", tag = "flows", params(FilterParams, FlowListParams),
     responses((status = 200, body = FlowPage), (status = 400, body = ErrorBody)))]
 async fn flow_list(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<FlowPage> {
-    let p = Params::parse(raw.as_deref());
+    let p = Params::parse(raw.as_deref(), &[FILTER, &["project", "counted"], PAGING])?;
     let f = p.filter()?;
     let (limit, offset) = p.page(DEFAULT_LIMIT, MAX_LIMIT)?;
     let (items, total) = st
@@ -300,7 +443,8 @@ struct FlowParams {
     /// year, country, sector_group, flow_kind or lender (required).
     by: String,
     /// Optional second dimension (year, country, sector_group, flow_kind): rows then carry
-    /// `split`, e.g. by=year&split=sector_group for the stacked chart.
+    /// `split`, e.g. by=year&split=sector_group for the stacked chart. Ignored when `by` is
+    /// lender or equals `split`.
     split: Option<String>,
 }
 
@@ -319,7 +463,7 @@ pub enum FlowRow {
 #[utoipa::path(get, path = "/api/stats/flows", tag = "stats", params(FlowParams, FilterParams),
     responses((status = 200, body = Vec<FlowRow>), (status = 400, body = ErrorBody)))]
 async fn flows(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<FlowRow>> {
-    let p = Params::parse(raw.as_deref());
+    let p = Params::parse(raw.as_deref(), &[&["by", "split"], FILTER])?;
     let by = p.by("by", None)?;
     let f = p.filter()?;
     match p.get("split") {
@@ -332,10 +476,17 @@ async fn flows(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<FlowRow>
         )),
         Some(_) => {
             let split = p.by("split", None)?;
-            if by == StatsBy::Lender || split == StatsBy::Lender || split == by {
-                return Err(ApiError::param(
-                    "split",
-                    "lender cannot be split or split by, and split must differ from by",
+            if split == StatsBy::Lender {
+                return Err(ApiError::param("split", "totals cannot be split by lender"));
+            }
+            if by == StatsBy::Lender || split == by {
+                // Lender totals are not split, and a split by the same dimension is none.
+                return Ok(Json(
+                    st.pool
+                        .with(|s| flowq::stats(s.conn(), by, &f))?
+                        .into_iter()
+                        .map(FlowRow::Total)
+                        .collect(),
                 ));
             }
             Ok(Json(
@@ -355,7 +506,7 @@ async fn flows(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<FlowRow>
     params(("by" = Option<String>, Query, description = "year (the only dimension; default)"), FilterParams),
     responses((status = 200, body = Vec<FrontierRow>), (status = 400, body = ErrorBody)))]
 async fn frontier_share(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<FrontierRow>> {
-    let p = Params::parse(raw.as_deref());
+    let p = Params::parse(raw.as_deref(), &[&["by"], FILTER])?;
     if p.by("by", Some(StatsBy::Year))? != StatsBy::Year {
         return Err(ApiError::param("by", "the frontier share is by year only"));
     }
@@ -372,7 +523,7 @@ async fn frontier_share(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec
            FilterParams),
     responses((status = 200, body = Vec<ProblemRow>), (status = 400, body = ErrorBody)))]
 async fn problems(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<ProblemRow>> {
-    let p = Params::parse(raw.as_deref());
+    let p = Params::parse(raw.as_deref(), &[&["by", "population"], FILTER])?;
     let by = match p.get("by") {
         None => ProblemsBy::SectorGroup,
         Some(v) => ProblemsBy::parse(v).ok_or_else(|| {
@@ -420,7 +571,13 @@ pub struct EventPage {
            ("offset" = Option<u64>, Query, description = "Rows to skip")),
     responses((status = 200, body = EventPage), (status = 400, body = ErrorBody)))]
 async fn events(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<EventPage> {
-    let p = Params::parse(raw.as_deref());
+    let p = Params::parse(
+        raw.as_deref(),
+        &[
+            &["project", "country", "kind", "unattached", "problems", "q"],
+            PAGING,
+        ],
+    )?;
     let flag = |name: &str| -> Result<Option<bool>, ApiError> {
         match p.get(name) {
             None => Ok(None),
@@ -465,7 +622,8 @@ async fn events(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<EventPage> 
 /// The 33 Latin American and Caribbean states and every other country with projects, with
 /// project counts and totals.
 #[utoipa::path(get, path = "/api/countries", tag = "countries", responses((status = 200, body = Vec<CountrySummary>)))]
-async fn countries(State(st): St) -> ApiResult<Vec<CountrySummary>> {
+async fn countries(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Vec<CountrySummary>> {
+    Params::parse(raw.as_deref(), &[])?;
     Ok(Json(st.pool.with(|s| explore::countries(s.conn()))?))
 }
 
@@ -476,7 +634,9 @@ async fn countries(State(st): St) -> ApiResult<Vec<CountrySummary>> {
 async fn country(
     State(st): St,
     iso3: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
 ) -> ApiResult<CountryDetail> {
+    Params::parse(raw.as_deref(), &[])?;
     let code = path(iso3)?;
     let iso3 = ruta_core::country::parse_iso3(&code)
         .map_err(|_| ApiError::not_found(format!("no country '{code}'")))?;
@@ -498,10 +658,10 @@ pub struct OrgPage {
 
 /// Organizations (lenders, investors, contractors, borrowers …), most projects first.
 #[utoipa::path(get, path = "/api/organizations", tag = "organizations",
-    params(("q" = Option<String>, Query, description = "Search names and aliases (EN/ES/PT/ZH)"), PageParams),
+    params(("q" = Option<String>, Query, max_length = 500, description = "Search names and aliases (EN/ES/PT/ZH)"), PagingParams),
     responses((status = 200, body = OrgPage), (status = 400, body = ErrorBody)))]
 async fn organizations(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<OrgPage> {
-    let p = Params::parse(raw.as_deref());
+    let p = Params::parse(raw.as_deref(), &[&["q"], PAGING])?;
     let (limit, offset) = p.page(DEFAULT_LIMIT, MAX_LIMIT)?;
     let q = p.get("q").map(str::to_string);
     let (items, total) = st
@@ -523,7 +683,9 @@ async fn organizations(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<OrgP
 async fn organization(
     State(st): St,
     id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
 ) -> ApiResult<OrgDetail> {
+    Params::parse(raw.as_deref(), &[])?;
     let id = path(id)?;
     st.pool
         .with(|s| explore::organization_detail(s.conn(), &id))?
@@ -553,12 +715,17 @@ pub struct SourceProject {
 /// One source: dataset record, article or document, and the projects it speaks of.
 #[utoipa::path(get, path = "/api/sources/{id}", tag = "sources", params(("id" = i64, Path, description = "Source id")),
     responses((status = 200, body = SourceDetail), (status = 404, body = ErrorBody)))]
-async fn source(State(st): St, id: Result<Path<String>, PathRejection>) -> ApiResult<SourceDetail> {
+async fn source(
+    State(st): St,
+    id: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Params::parse(query.as_deref(), &[])?;
     let raw = path(id)?;
     let Ok(id) = raw.parse::<i64>() else {
         return Err(ApiError::not_found(format!("no source '{raw}'")));
     };
-    st.pool.with(|s| -> Result<Json<SourceDetail>, ApiError> {
+    let detail = st.pool.with(|s| -> Result<SourceDetail, ApiError> {
         let c = s.conn();
         let Some(source) = query::source(c, id)? else {
             return Err(ApiError::not_found(format!("no source {id}")));
@@ -579,31 +746,32 @@ async fn source(State(st): St, id: Result<Path<String>, PathRejection>) -> ApiRe
         let count = |sql: &str| -> Result<u64, ApiError> {
             c.query_row(sql, [id], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(store_err)
         };
-        Ok(Json(SourceDetail {
+        Ok(SourceDetail {
             source,
             projects,
             claims: count("SELECT COUNT(*) FROM claims WHERE source_id = ?1")?,
             events: count("SELECT COUNT(*) FROM event_sources WHERE source_id = ?1")?,
             unattached_figures: count("SELECT COUNT(*) FROM evidence WHERE source_id = ?1")?,
-        }))
-    })
+        })
+    })?;
+    safe_json(&detail)
 }
 
 /// Full-text search over projects, organizations, sources, claim quotes and unattached
 /// figures from the news.
 #[utoipa::path(get, path = "/api/search", tag = "search",
-    params(("q" = String, Query, description = "Words to find (required)"), ("limit" = Option<u32>, Query, description = "Hits per kind, 1–100 (default 20)")),
+    params(("q" = String, Query, max_length = 500, pattern = r"\S", description = "Words to find (required)"), ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Hits per kind, 1–100 (default 20)")),
     responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody)))]
-async fn search(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<SearchResults> {
-    let p = Params::parse(raw.as_deref());
+async fn search(
+    State(st): St,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let p = Params::parse(raw.as_deref(), &[&["q", "limit"]])?;
     let Some(q) = p.get("q") else {
         return Err(ApiError::param("q", "required"));
     };
-    if q.len() > 500 {
-        return Err(ApiError::param("q", "longer than 500 bytes"));
-    }
     let (limit, _) = p.page(20, 100)?;
-    Ok(Json(st.pool.with(|s| explore::search(s.conn(), q, limit))?))
+    safe_json(&st.pool.with(|s| explore::search(s.conn(), q, limit))?)
 }
 
 /// A page of unattached figures.
@@ -615,11 +783,14 @@ pub struct EvidencePage {
 
 /// Money, quantities and percents from ingested news that no project could be linked to.
 #[utoipa::path(get, path = "/api/evidence", tag = "search",
-    params(("q" = Option<String>, Query, description = "Words in the sentence"), ("country" = Option<String>, Query, description = "ISO3 of the country the sentence names"),
-        ("kind" = Option<String>, Query, description = "money, quantity or percent"), PageParams),
+    params(("q" = Option<String>, Query, max_length = 500, description = "Words in the sentence"), ("country" = Option<String>, Query, description = "ISO3 of the country the sentence names"),
+        ("kind" = Option<String>, Query, description = "money, quantity or percent"), PagingParams),
     responses((status = 200, body = EvidencePage), (status = 400, body = ErrorBody)))]
-async fn evidence(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<EvidencePage> {
-    let p = Params::parse(raw.as_deref());
+async fn evidence(
+    State(st): St,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let p = Params::parse(raw.as_deref(), &[&["q", "country", "kind"], PAGING])?;
     let (limit, offset) = p.page(DEFAULT_LIMIT, MAX_LIMIT)?;
     let country = match p.get("country") {
         Some(c) => {
@@ -648,7 +819,7 @@ async fn evidence(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<EvidenceP
     let (items, total) = st
         .pool
         .with(|s| ruta_store::evidence::evidence_rows(s.conn(), &f))?;
-    Ok(Json(EvidencePage { items, total }))
+    safe_json(&EvidencePage { items, total })
 }
 
 /// What the database holds and how its numbers are made.
@@ -667,7 +838,8 @@ pub struct Meta {
 
 /// Counts, versions and the conversion table.
 #[utoipa::path(get, path = "/api/meta", tag = "meta", responses((status = 200, body = Meta)))]
-async fn meta(State(st): St) -> ApiResult<Meta> {
+async fn meta(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<Meta> {
+    Params::parse(raw.as_deref(), &[])?;
     let (counts, registry_version) = st.pool.with(|s| -> Result<_, ApiError> {
         Ok((query::counts(s.conn())?, s.meta("registry_version")?))
     })?;
@@ -689,36 +861,72 @@ struct ImportParams {
     kind: String,
     /// lac (default) or all.
     region: Option<String>,
-    /// File name, for messages and the kind of file (…xlsx, …adm2…).
+    /// File name, for messages and the kind of file (…xlsx, …adm2…): not only dots, no
+    /// control characters.
+    #[param(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^.\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     name: Option<String>,
 }
 
-/// Imports one file sent as the request body (admin only: `Authorization: Bearer TOKEN`).
-/// The file is imported in one transaction; the response is its report.
-#[utoipa::path(post, path = "/api/import", tag = "admin", params(ImportParams),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 200, body = Object, description = "Import report"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
-    security(("bearer" = [])))]
-async fn import(
-    State(st): St,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let token = st.admin_token.as_deref().unwrap_or_default();
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if token.is_empty() || !constant_time_eq(given.as_bytes(), token.as_bytes()) {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "POST /api/import needs Authorization: Bearer <admin token>",
+/// The admin token, checked from the headers before anything reads the request body.
+pub struct Admin;
+
+impl FromRequestParts<Arc<AppState>> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &Arc<AppState>) -> Result<Admin, ApiError> {
+        let token = st.admin_token.as_deref().unwrap_or_default();
+        let given = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if token.is_empty() || !constant_time_eq(given.as_bytes(), token.as_bytes()) {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "POST /api/import needs Authorization: Bearer <admin token>",
+            ));
+        }
+        Ok(Admin)
+    }
+}
+
+/// An upload's file name: kept for messages and for telling kinds of file apart, never a
+/// path (separators become `_`); `.`, `..`, control characters (`%00`) and over-long
+/// names are a 400.
+fn upload_name(name: Option<&str>) -> Result<String, ApiError> {
+    let name = name.unwrap_or("upload");
+    if name.chars().all(|c| c == '.') || name.chars().any(char::is_control) || name.len() > 200 {
+        return Err(ApiError::param(
+            "name",
+            "not a file name (not only dots, no control characters, at most 200 bytes)",
         ));
     }
-    let p = Params::parse(raw.as_deref());
+    Ok(name.replace(['/', '\\'], "_"))
+}
+
+/// Imports one file sent as the request body (admin only: `Authorization: Bearer TOKEN`).
+/// The file is imported in one transaction; the response is its report. The token is
+/// checked before the body is read; the body is streamed to a temporary file, up to the
+/// server's upload limit (413). While another process holds the write lock the answer is
+/// 503 with `Retry-After`.
+#[utoipa::path(post, path = "/api/import", tag = "admin", params(ImportParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = Object, description = "Import report"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn import(
+    _admin: Admin,
+    State(st): St,
+    RawQuery(raw): RawQuery,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(raw.as_deref(), &[&["kind", "region", "name"]])?;
     let kind_s = p
         .get("kind")
         .ok_or_else(|| ApiError::param("kind", "required"))?;
@@ -741,28 +949,77 @@ async fn import(
             ));
         }
     };
-    let name = p.get("name").unwrap_or("upload").replace(['/', '\\'], "_");
+    let name = upload_name(p.get("name"))?;
+    let dir = tempfile::tempdir().map_err(|e| ApiError::internal("cannot store the upload", e))?;
+    let file = dir.path().join(&name);
+    {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let mut out = tokio::fs::File::create(&file)
+            .await
+            .map_err(|e| ApiError::internal("cannot store the upload", e))?;
+        let mut stream = body.into_data_stream();
+        let mut size = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("upload interrupted: {e}"),
+                )
+            })?;
+            size += chunk.len() as u64;
+            if size > st.limits.upload_bytes {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!(
+                        "uploads are limited to {} MiB",
+                        st.limits.upload_bytes >> 20
+                    ),
+                ));
+            }
+            out.write_all(&chunk)
+                .await
+                .map_err(|e| ApiError::internal("cannot store the upload", e))?;
+        }
+        out.flush()
+            .await
+            .map_err(|e| ApiError::internal("cannot store the upload", e))?;
+        if size == 0 {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "the request has no body: send the file to import",
+            ));
+        }
+    }
     let db = st.db.clone();
-    let report = tokio::task::spawn_blocking(move || -> Result<serde_json::Value, ApiError> {
-        let dir = tempfile::tempdir().map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })?;
-        let file = dir.path().join(&name);
-        std::fs::write(&file, &body).map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })?;
-        let mut store = ruta_store::Store::open(&db, ruta_store::Access::ReadWrite)?;
-        let opts = ruta_ingest::Options {
-            region,
-            ..ruta_ingest::Options::default()
-        };
-        let report = ruta_ingest::import_file(&mut store, kind, &file, &opts, &ruta_ingest::Quiet);
-        serde_json::to_value(&report).map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+    let report =
+        tokio::task::spawn_blocking(move || -> Result<ruta_ingest::FileReport, ApiError> {
+            let _dir = dir;
+            let mut store = ruta_store::Store::open(&db, ruta_store::Access::ReadWrite)?;
+            let opts = ruta_ingest::Options {
+                region,
+                ..ruta_ingest::Options::default()
+            };
+            Ok(ruta_ingest::import_file(
+                &mut store,
+                kind,
+                &file,
+                &opts,
+                &ruta_ingest::Quiet,
+            ))
         })
-    })
-    .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))??;
+        .await
+        .map_err(|e| ApiError::internal("the import failed", e))??;
+    if report.write_locked {
+        return Err(ApiError::busy(
+            "busy",
+            "another process holds the database's write lock; nothing was imported, try again later",
+            5,
+        ));
+    }
     Ok(Json(report).into_response())
 }
 
@@ -774,16 +1031,119 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[openapi(
     info(title = "ruta", description = "An open observatory of China's finance, investment and trade in Latin America and the Caribbean. Every number traces to a source; sources that disagree are kept side by side."),
     paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, problems, events, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals),
+    modifiers(&BearerScheme),
     components(schemas(ErrorBody)),
     tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "events"), (name = "trade"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
 )]
 struct ApiDoc;
 
+/// Declares the `bearer` security scheme `POST /api/import` refers to.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let c = doc.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
 pub fn openapi() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
+/// The document of the routes this server serves: without `/api/import` (and its tag)
+/// when no admin token is configured, with the closed vocabularies as enums (so a
+/// client, or schemathesis, knows every accepted value) and `MatrixRow.key` typed as
+/// what it is (a year, a code, or null).
+pub fn served_openapi(import_enabled: bool) -> serde_json::Value {
+    use serde_json::{Value, json};
+    let mut doc = openapi();
+    if !import_enabled {
+        doc.paths.paths.remove("/api/import");
+        if let Some(tags) = doc.tags.as_mut() {
+            tags.retain(|t| t.name != "admin");
+        }
+    }
+    let mut v = serde_json::to_value(&doc).unwrap_or_default();
+    let names = |v: Vec<&str>| json!(v);
+    let mut countries: Vec<String> = ruta_core::country::all()
+        .iter()
+        .map(|c| c.iso3.clone())
+        .filter(|c| ruta_core::country::parse_iso3(c).is_ok())
+        .collect();
+    countries.sort();
+    countries.dedup();
+    let dims: Vec<&str> = StatsBy::NAMES.to_vec();
+    let split: Vec<&str> = dims.iter().copied().filter(|d| *d != "lender").collect();
+    let lon = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]{1,8})?)";
+    let lat = r"-?(90(\.0+)?|[0-8]?[0-9](\.[0-9]{1,8})?)";
+    let enums: Vec<(&str, Option<&str>, Value)> = vec![
+        ("sector_group", None, names(ruta_core::SectorGroup::names())),
+        ("flow_kind", None, names(ruta_core::FlowKind::names())),
+        ("status", None, names(ruta_core::Status::names())),
+        ("sort", None, names(query::Sort::NAMES.to_vec())),
+        ("by", Some("/api/stats/flows"), names(dims.clone())),
+        ("by", Some("/api/stats/frontier-share"), json!(["year"])),
+        ("split", None, names(split)),
+        (
+            "kind",
+            Some("/api/evidence"),
+            json!(["money", "quantity", "percent"]),
+        ),
+        (
+            "kind",
+            Some("/api/import"),
+            names(ruta_ingest::Kind::NAMES.to_vec()),
+        ),
+        ("region", None, json!(["lac", "all"])),
+        ("country", None, json!(countries)),
+    ];
+    if let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Some(ops) = item.as_object_mut() else {
+                continue;
+            };
+            for op in ops.values_mut() {
+                let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+                    continue;
+                };
+                for p in params {
+                    let name = p["name"].as_str().unwrap_or_default().to_string();
+                    if p["in"] != "query" {
+                        continue;
+                    }
+                    for (n, only, values) in &enums {
+                        if *n == name && only.is_none_or(|o| o == path) {
+                            p["schema"]["enum"] = values.clone();
+                        }
+                    }
+                    if name == "bbox" {
+                        p["schema"]["pattern"] = json!(format!("^{lon},{lat},{lon},{lat}$"));
+                    }
+                }
+            }
+        }
+    }
+    // A total row and a split row can look alike: either matches.
+    if let Some(flow) = v
+        .pointer_mut("/components/schemas/FlowRow")
+        .and_then(Value::as_object_mut)
+        && let Some(one) = flow.remove("oneOf")
+    {
+        flow.insert("anyOf".into(), one);
+    }
+    if let Some(key) = v.pointer_mut("/components/schemas/MatrixRow/properties/key") {
+        *key = json!({"description": "The group: a year (integer), a code or name (string), or null for unknown", "type": ["integer", "string", "null"]});
+    }
+    v
+}
+
 /// This document.
-async fn openapi_json() -> Response {
-    Json(openapi()).into_response()
+async fn openapi_json(State(st): St, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    Params::parse(raw.as_deref(), &[])?;
+    Ok(Json(served_openapi(st.admin_token.is_some())).into_response())
 }

@@ -2,11 +2,14 @@
 //! answer until the database file changes; the cache is keyed by URL and stamped with
 //! the database's state (size and modification time of the file and its WAL), checked
 //! on every request, so an import by this server or by another process empties it.
-//! Bounded: past 64 MiB of bodies it starts over.
+//! Only successful answers are kept (an unknown parameter is a 400, so junk never becomes
+//! a key); exports are streamed and never kept. Bounded by entries and bytes: past
+//! [`MAX_ENTRIES`] entries or [`MAX_BYTES`] of keys and bodies it starts over.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
@@ -14,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-const MAX_BYTES: usize = 64 << 20;
+pub const MAX_BYTES: usize = 64 << 20;
+pub const MAX_ENTRIES: usize = 4096;
 const MAX_BODY: usize = 8 << 20;
 
 type Stamp = [(u64, Option<SystemTime>); 2];
@@ -58,6 +62,15 @@ impl Cache {
         }
     }
 
+    /// Entries held now.
+    pub fn len(&self) -> usize {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .entries
+            .len()
+    }
+
     fn stamp(&self) -> Stamp {
         [file_stamp(&self.db), file_stamp(&self.wal)]
     }
@@ -72,13 +85,16 @@ impl Cache {
 
     fn put(&self, key: String, stamp: Stamp, e: Entry) {
         let mut g = self.inner.write().unwrap_or_else(|p| p.into_inner());
-        if g.stamp != Some(stamp) || g.bytes + e.body.len() > MAX_BYTES {
+        let size = e.body.len() + key.len();
+        if g.stamp != Some(stamp) || g.bytes + size > MAX_BYTES || g.entries.len() >= MAX_ENTRIES {
             g.entries.clear();
             g.bytes = 0;
             g.stamp = Some(stamp);
         }
-        g.bytes += e.body.len();
-        g.entries.insert(key, Arc::new(e));
+        if let Some(old) = g.entries.insert(key, Arc::new(e)) {
+            g.bytes = g.bytes.saturating_sub(old.body.len());
+        }
+        g.bytes += size;
     }
 }
 
@@ -97,7 +113,12 @@ pub async fn layer(State(cache): State<Option<Arc<Cache>>>, req: Request, next: 
     let Some(cache) = cache else {
         return next.run(req).await;
     };
-    if req.method() != axum::http::Method::GET || !req.uri().path().starts_with("/api/") {
+    let path = req.uri().path();
+    if req.method() != axum::http::Method::GET
+        || !path.starts_with("/api/")
+        || path.ends_with(".csv")
+        || path.ends_with(".geojson")
+    {
         return next.run(req).await;
     }
     let key = req.uri().to_string();
@@ -114,12 +135,8 @@ pub async fn layer(State(cache): State<Option<Arc<Cache>>>, req: Request, next: 
         Ok(b) => b,
         // Too large to keep: the handler's work is lost, so say so rather than guess.
         Err(_) => {
-            return crate::ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "response too large to buffer",
-            )
-            .into_response();
+            return crate::ApiError::internal("response too large to buffer", "cache")
+                .into_response();
         }
     };
     let mut headers = parts.headers;

@@ -5,6 +5,10 @@
 //! with 400 for bad parameters and 404 for unknown ids; the OpenAPI document at
 //! `/api/openapi.json` is generated from the handlers. Write endpoints (`POST
 //! /api/import`) exist only when an admin token is configured.
+//!
+//! Every path is bounded ([`Limits`]): a wait for a pooled connection and a deadline per
+//! query (503 with `Retry-After`), at most a few exports at once (streamed), an upload
+//! size, and timeouts for request headers and bodies.
 
 mod api;
 mod cache;
@@ -15,14 +19,44 @@ mod trade;
 mod web;
 
 pub use error::ApiError;
-pub use pool::Pool;
+pub use pool::{Pool, PoolLimits};
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The bounds of every request path.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub pool: PoolLimits,
+    /// Exports (CSV, GeoJSON) running at once; more are answered 503.
+    pub exports: usize,
+    /// Largest upload to `POST /api/import`.
+    pub upload_bytes: u64,
+    /// Time to send the request line and headers (slow clients are cut off).
+    pub header_timeout: Duration,
+    /// Time to send a request body.
+    pub body_timeout: Duration,
+    /// How long an import waits for another process's write lock before a 503.
+    pub write_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            pool: PoolLimits::default(),
+            exports: 2,
+            upload_bytes: 512 << 20,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(120),
+            write_wait: Duration::from_secs(15),
+        }
+    }
+}
 
 /// What `ruta serve` needs.
 #[derive(Debug, Clone)]
@@ -35,6 +69,7 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// Keep API responses until the database changes (on by default).
     pub cache: bool,
+    pub limits: Limits,
 }
 
 /// Why the server could not start.
@@ -60,7 +95,16 @@ pub struct AppState {
     pub pool: Pool,
     pub db: PathBuf,
     pub admin_token: Option<String>,
+    pub limits: Limits,
     cache: Option<Arc<cache::Cache>>,
+    exports: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    /// Responses the cache holds now (0 without a cache).
+    pub fn cached_entries(&self) -> usize {
+        self.cache.as_ref().map_or(0, |c| c.len())
+    }
 }
 
 /// Opens the database for serving: creates it and loads the registry on first use
@@ -87,11 +131,16 @@ pub fn state(cfg: &Config) -> Result<Arc<AppState>, ServeError> {
         .unwrap_or(2)
         .max(2)
         * 2;
+    if cfg.admin_token.is_some() {
+        ruta_store::set_write_wait(cfg.limits.write_wait);
+    }
     Ok(Arc::new(AppState {
-        pool: Pool::open(&cfg.db, size)?,
+        pool: Pool::open(&cfg.db, size, cfg.limits.pool)?,
         db: cfg.db.clone(),
         admin_token: cfg.admin_token.clone(),
+        limits: cfg.limits,
         cache: cfg.cache.then(|| Arc::new(cache::Cache::new(&cfg.db))),
+        exports: Arc::new(tokio::sync::Semaphore::new(cfg.limits.exports.max(1))),
     }))
 }
 
@@ -99,12 +148,17 @@ pub fn state(cfg: &Config) -> Result<Arc<AppState>, ServeError> {
 pub fn router(state: Arc<AppState>) -> Router {
     let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
     let cache = state.cache.clone();
+    let body_timeout = state.limits.body_timeout;
     Router::new()
         .merge(
             api::routes(state.clone())
                 .layer(axum::middleware::from_fn_with_state(cache, cache::layer)),
         )
         .merge(web::routes())
+        .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            body_timeout,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(csp),
@@ -147,10 +201,51 @@ pub async fn serve(cfg: Config) -> Result<(), ServeError> {
             ""
         }
     );
-    axum::serve(listener, router(st))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let header_timeout = cfg.limits.header_timeout;
+    serve_bounded(listener, router(st), header_timeout, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
     Ok(())
+}
+
+/// Serves `app` on `listener` until `shutdown`, cutting off connections that take longer
+/// than `header_timeout` to send a request's headers (slow-loris clients).
+pub async fn serve_bounded(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    let mut shutdown = std::pin::pin!(shutdown);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let (stream, _) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::warn!("accept: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let svc = TowerToHyperService::new(app.clone());
+        let mut b = Builder::new(TokioExecutor::new());
+        b.http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout);
+        b.http2().timer(TokioTimer::new());
+        let conn = b.serve_connection_with_upgrades(TokioIo::new(stream), svc);
+        let conn = graceful.watch(conn.into_owned());
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }

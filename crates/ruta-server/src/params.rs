@@ -1,6 +1,7 @@
-//! Query-string parsing with JSON errors. Parameters are read leniently from the raw
-//! query (so a malformed one is a 400 that names it, never an extractor rejection);
-//! unknown parameters are ignored.
+//! Query-string parsing with JSON errors. Parameters are read from the raw query (so a
+//! malformed one is a 400 that names it, never an extractor rejection); each endpoint
+//! names the parameters it accepts, and an unknown or repeated one, an over-long value,
+//! an empty value (except for free text) or too many parameters is a 400.
 
 use crate::ApiError;
 use ruta_store::flows::StatsBy;
@@ -15,13 +16,79 @@ pub const DEFAULT_LIMIT: u32 = 50;
 /// Export row bound.
 pub const MAX_EXPORT: u32 = 1_000_000;
 
+/// Longest accepted value of any text parameter, in bytes.
+pub const MAX_TEXT: usize = 500;
+/// Most parameters in one query string.
+pub const MAX_PARAMS: usize = 32;
+
+/// The filters shared by listings, totals and exports.
+pub const FILTER: &[&str] = &[
+    "country",
+    "sector_group",
+    "flow_kind",
+    "status",
+    "org",
+    "year_from",
+    "year_to",
+    "q",
+    "bbox",
+    "dataset",
+];
+/// Ordering and paging.
+pub const PAGE: &[&str] = &["sort", "limit", "offset"];
+/// Paging only.
+pub const PAGING: &[&str] = &["limit", "offset"];
+/// Parameters whose empty value means "no filter".
+const FREE_TEXT: &[&str] = &["q", "org", "dataset"];
+
 impl Params {
-    pub fn parse(raw: Option<&str>) -> Params {
-        Params(
-            form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
+    /// Decodes the query string, accepting only the parameters in the `accepted` lists.
+    pub fn parse(raw: Option<&str>, accepted: &[&[&str]]) -> Result<Params, ApiError> {
+        let raw = raw.unwrap_or("");
+        if raw.len() > MAX_PARAMS * (MAX_TEXT + 32) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "bad_parameter",
+                "query string too long",
+            ));
+        }
+        let mut out = Vec::new();
+        for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+            if !accepted.iter().any(|list| list.contains(&k.as_ref())) {
+                let shown: String = k.chars().take(40).collect();
+                let mut names: Vec<&str> =
+                    accepted.iter().flat_map(|l| l.iter().copied()).collect();
+                names.sort_unstable();
+                return Err(ApiError::param(
+                    &shown,
+                    if names.is_empty() {
+                        "unknown parameter; this endpoint takes none".to_string()
+                    } else {
+                        format!("unknown parameter; accepted: {}", names.join(", "))
+                    },
+                ));
+            }
+            if v.len() > MAX_TEXT {
+                return Err(ApiError::param(&k, format!("longer than {MAX_TEXT} bytes")));
+            }
+            if out.iter().any(|(seen, _)| *seen == k) {
+                return Err(ApiError::param(&k, "given more than once"));
+            }
+            // An empty value means "no filter" only for free text; elsewhere it is no
+            // value of the parameter's type.
+            if v.trim().is_empty() && !FREE_TEXT.contains(&k.as_ref()) {
+                return Err(ApiError::param(&k, "empty value"));
+            }
+            out.push((k.into_owned(), v.into_owned()));
+            if out.len() > MAX_PARAMS {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "bad_parameter",
+                    format!("more than {MAX_PARAMS} parameters"),
+                ));
+            }
+        }
+        Ok(Params(out))
     }
 
     /// The last non-empty value of a parameter.
@@ -83,22 +150,12 @@ impl Params {
             );
         }
         if let Some(q) = self.get("q") {
-            if q.len() > 500 {
-                return Err(ApiError::param("q", "longer than 500 bytes"));
-            }
             f.q = Some(q.to_string());
         }
         f.org = self.get("org").map(str::to_string);
         f.year_from = self.year("year_from")?;
         f.year_to = self.year("year_to")?;
-        if let (Some(a), Some(b)) = (f.year_from, f.year_to)
-            && a > b
-        {
-            return Err(ApiError::param(
-                "year_from",
-                format!("{a} is after year_to {b}"),
-            ));
-        }
+        // A reversed range (year_from after year_to) is valid and matches nothing.
         if let Some(b) = self.get("bbox") {
             f.bbox = Some(bbox(b)?);
         }
@@ -211,8 +268,6 @@ pub fn bbox(s: &str) -> Result<[f64; 4], ApiError> {
     if !(-90.0..=90.0).contains(&y0) || !(-90.0..=90.0).contains(&y1) {
         return Err(ApiError::param("bbox", "latitudes must be within -90..90"));
     }
-    if x0 > x1 || y0 > y1 {
-        return Err(ApiError::param("bbox", "min must not exceed max"));
-    }
+    // min above max is a valid box that holds nothing.
     Ok(v)
 }

@@ -69,6 +69,9 @@ fn query(p: &Params) -> Result<TradeQuery, ApiError> {
     Ok(q)
 }
 
+/// The parameters `/api/trade` and `/api/trade/totals` take.
+const TRADE_PARAMS: &[&str] = &["country", "year", "by", "reporter"];
+
 /// China–LAC goods trade, seen from China (`export` = China → the country, `import` = the
 /// country → China), one row per reporter (`CHN` or the partner: the two sides of the
 /// mirror) with the other side's value, the gap (partner-reported minus China-reported),
@@ -81,7 +84,7 @@ pub async fn trade_rows(
     State(st): St,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<TradeRow>>, ApiError> {
-    let q = query(&Params::parse(raw.as_deref()))?;
+    let q = query(&Params::parse(raw.as_deref(), &[TRADE_PARAMS])?)?;
     Ok(Json(st.pool.with(|s| trade::trade(s.conn(), &q))?))
 }
 
@@ -94,7 +97,7 @@ pub async fn trade_totals(
     State(st): St,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<TradeYear>>, ApiError> {
-    let mut q = query(&Params::parse(raw.as_deref()))?;
+    let mut q = query(&Params::parse(raw.as_deref(), &[TRADE_PARAMS])?)?;
     q.by = TradeBy::Year;
     q.reporter = ReporterFilter::Both;
     let rows = st.pool.with(|s| trade::trade(s.conn(), &q))?;

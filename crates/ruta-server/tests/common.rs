@@ -26,7 +26,8 @@ pub fn build_db(dir: &Path) -> PathBuf {
     std::fs::write(
         &xss,
         "Date,Country,CountryCode,Region,Location,EnergySource,EnergySubSector,Borrower,Lender,Amount ($m),Description,BRI Membership\n\
-         2019,Peru,PER,Latin America,Lima,Solar,Power Generation,Government,CDB,100,<script>alert(1)</script>,1\n",
+         2019,Peru,PER,Latin America,Lima,Solar,Power Generation,Government,CDB,100,<script>alert(1)</script>,1\n\
+         2018,Peru,PER,Latin America,Lima,Solar,Power Generation,Government,CDB,50,Planta \u{202E}fdp.exe,1\n",
     )
     .expect("write");
     let opts = ruta_ingest::Options::default();

@@ -55,6 +55,7 @@ fn dashboard_in_headless_chromium() {
         read_only: true,
         admin_token: None,
         cache: true,
+        limits: Default::default(),
     };
     let state = ruta_server::state(&cfg).expect("state");
     let rt = tokio::runtime::Runtime::new().expect("runtime");

@@ -55,6 +55,7 @@ fn fixture() -> &'static Fixture {
             read_only: true,
             admin_token: None,
             cache: true,
+            limits: Default::default(),
         };
         let app = ruta_server::router(ruta_server::state(&cfg).expect("state"));
         Fixture {

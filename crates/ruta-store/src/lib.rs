@@ -46,6 +46,8 @@ pub enum StoreError {
     },
     #[error("{path}: read-only and {reason}")]
     ReadOnly { path: PathBuf, reason: String },
+    #[error("{path}: another ruta process holds the write lock; gave up after waiting {seconds} s")]
+    Busy { path: PathBuf, seconds: u64 },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("{0}")]
@@ -130,14 +132,22 @@ fn inspect(path: &Path) -> Result<Inspection> {
             });
         }
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| StoreError::NotSqlite {
-        path: path.into(),
-        reason: e.to_string(),
-    })?;
+    let conn = open_read_only_conn(path)
+        .or_else(|e| {
+            // A read-only mount: SQLite cannot create the WAL index; read it immutable.
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::CannotOpen) | Some(rusqlite::ErrorCode::ReadOnly)
+            ) {
+                open_immutable(path)
+            } else {
+                Err(e)
+            }
+        })
+        .map_err(|e| StoreError::NotSqlite {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
     let probe = || -> rusqlite::Result<(i32, i32, Vec<String>)> {
         let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let ver: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -198,12 +208,17 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Open {
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Open {
             path: path.into(),
             reason: format!("cannot open for writing: {e}"),
         })?;
-        let read_only =
-            conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) || probe_write(&conn).is_err();
+        wait_for_writers(&mut conn)?;
+        let read_only = conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true)
+            || match probe_write(&conn) {
+                Ok(()) => false,
+                Err(e) if is_busy(&e) => return Err(busy(path)),
+                Err(_) => true,
+            };
         if read_only {
             drop(conn);
             if access == Access::PreferWrite && current {
@@ -234,14 +249,17 @@ impl Store {
     }
 
     fn open_read_only(path: &Path) -> Result<Store> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| StoreError::Open {
-            path: path.into(),
-            reason: e.to_string(),
-        })?;
+        let conn = match open_read_only_conn(path) {
+            Ok(c) => c,
+            Err(e) => {
+                // On a read-only mount SQLite cannot create the WAL index (`-shm`): open
+                // the file as immutable instead (no locks, no WAL; nothing can change it).
+                open_immutable(path).map_err(|_| StoreError::Open {
+                    path: path.into(),
+                    reason: e.to_string(),
+                })?
+            }
+        };
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")?;
         conn.set_prepared_statement_cache_capacity(256);
         Ok(Store {
@@ -264,7 +282,7 @@ impl Store {
         Ok(store)
     }
 
-    fn configure(&self) -> Result<()> {
+    fn configure(&mut self) -> Result<()> {
         // The writer uses a few dozen distinct statements; keep them all prepared.
         self.conn.set_prepared_statement_cache_capacity(256);
         if self.path != Path::new(":memory:") {
@@ -278,9 +296,9 @@ impl Store {
                 });
             }
         }
-        self.conn.execute_batch(
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
-        )?;
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        wait_for_writers(&mut self.conn)?;
         Ok(())
     }
 
@@ -291,7 +309,16 @@ impl Store {
         if ver >= schema::SCHEMA_VERSION {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| {
+                if is_busy(&e) {
+                    busy(&self.path)
+                } else {
+                    StoreError::Sql(e)
+                }
+            })?;
         for m in &schema::MIGRATIONS[ver as usize..] {
             tx.execute_batch(m)?;
         }
@@ -336,7 +363,9 @@ impl Store {
     }
 
     /// Starts a write transaction. Nothing is visible to others until `Writer::commit`;
-    /// dropping the writer rolls everything back.
+    /// dropping the writer rolls everything back. The write lock is taken at once
+    /// (`BEGIN IMMEDIATE`): while another process holds it, this waits (see
+    /// [`set_write_wait`]) and then fails with [`StoreError::Busy`].
     pub fn writer(&mut self) -> Result<Writer<'_>> {
         if !self.writable {
             return Err(StoreError::ReadOnly {
@@ -348,8 +377,125 @@ impl Store {
         // spilling to the WAL mid-transaction (bounded: 256 MiB).
         self.conn
             .execute_batch("PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")?;
-        Writer::new(self.conn.transaction()?)
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| {
+                if is_busy(&e) {
+                    busy(&self.path)
+                } else {
+                    StoreError::Sql(e)
+                }
+            })?;
+        Writer::new(tx)
     }
+}
+
+/// How long a writer waits for another process's write lock, in milliseconds.
+static WRITE_WAIT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(60_000);
+
+/// How long a writer waits for another process to release the write lock before
+/// [`StoreError::Busy`] (default 60 s; process-wide).
+pub fn set_write_wait(d: std::time::Duration) {
+    WRITE_WAIT_MS.store(
+        d.as_millis().min(u128::from(u64::MAX)) as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+}
+
+fn write_wait() -> std::time::Duration {
+    std::time::Duration::from_millis(WRITE_WAIT_MS.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+thread_local! {
+    /// When the current wait for a lock started, and whether it has been announced.
+    static WAITING: std::cell::Cell<(Option<std::time::Instant>, bool)> =
+        const { std::cell::Cell::new((None, false)) };
+}
+
+/// SQLite's busy handler: sleep and retry until the wait is over, saying once on stderr
+/// that another process holds the write lock.
+fn busy_handler(attempt: i32) -> bool {
+    let now = std::time::Instant::now();
+    let (started, announced) = WAITING.with(|w| {
+        let (s, a) = w.get();
+        let s = if attempt == 0 { None } else { s };
+        let s = s.unwrap_or(now);
+        let a = attempt != 0 && a;
+        w.set((Some(s), a));
+        (s, a)
+    });
+    let waited = now.duration_since(started);
+    let limit = write_wait();
+    if waited >= limit {
+        return false;
+    }
+    if !announced && waited >= std::time::Duration::from_millis(500) {
+        eprintln!(
+            "ruta: another ruta process holds the write lock on the database; waiting (up to {} s) …",
+            limit.as_secs()
+        );
+        WAITING.with(|w| w.set((Some(started), true)));
+    }
+    let step = std::time::Duration::from_millis(if attempt < 10 { 5 } else { 50 });
+    std::thread::sleep(step.min(limit.saturating_sub(waited)));
+    true
+}
+
+fn wait_for_writers(conn: &mut Connection) -> Result<()> {
+    conn.busy_handler(Some(busy_handler))?;
+    Ok(())
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+fn busy(path: &Path) -> StoreError {
+    StoreError::Busy {
+        path: path.into(),
+        seconds: write_wait().as_secs(),
+    }
+}
+
+fn open_read_only_conn(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    // Opening is lazy: a WAL database whose `-shm` cannot be created fails on first read.
+    conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(conn)
+}
+
+/// A read-only connection that takes no locks and ignores any WAL: for files on a
+/// read-only mount.
+pub fn open_immutable(path: &Path) -> rusqlite::Result<Connection> {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    let conn = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(conn)
 }
 
 fn probe_write(conn: &Connection) -> rusqlite::Result<()> {
