@@ -719,6 +719,9 @@ mod tests {
             dataset_version: Some("v1".into()),
             record_id: Some(file.into()),
             note: None,
+            file: Some(file.into()),
+            sheet: None,
+            line: None,
         }
     }
 
