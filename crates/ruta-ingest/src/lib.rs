@@ -21,6 +21,7 @@ pub mod registry;
 pub mod table;
 pub mod trade;
 pub mod trade_news;
+pub mod wb_ids;
 
 pub use gcdf::Region;
 pub use input::FileError;
@@ -49,11 +50,14 @@ pub enum Kind {
     Dots,
     /// UN Comtrade, current API naming or the legacy 35-column layout (trade values).
     Comtrade,
+    /// World Bank International Debt Statistics, debt service by creditor (reported
+    /// debt service, not projects).
+    WbIds,
 }
 
 impl Kind {
     pub const NAMES: &'static [&'static str] = &[
-        "gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef", "dots", "comtrade",
+        "gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef", "dots", "comtrade", "wb-ids",
     ];
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -65,6 +69,7 @@ impl Kind {
             "bu-cgef" => Kind::BuCgef,
             "dots" => Kind::Dots,
             "comtrade" => Kind::Comtrade,
+            "wb-ids" => Kind::WbIds,
             _ => return None,
         })
     }
@@ -78,6 +83,7 @@ impl Kind {
             Kind::BuCgef => "bu-cgef",
             Kind::Dots => "dots",
             Kind::Comtrade => "comtrade",
+            Kind::WbIds => "wb-ids",
         }
     }
 }
@@ -230,6 +236,7 @@ pub fn import_file(
             Kind::Geojson => geojson::import(&mut w, path, opts, &mut report)?,
             Kind::Dots => dots::import(&mut w, path, opts, &mut report)?,
             Kind::Comtrade => comtrade::import(&mut w, path, opts, &mut report)?,
+            Kind::WbIds => wb_ids::import(&mut w, path, opts, &mut report)?,
             _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
         };
         if ok && !opts.dry_run {
@@ -487,7 +494,7 @@ impl Mapper {
             Kind::GcdfAdm => Mapper::Adm(Box::new(adm::AdmColumns::new(header, path)?)),
             Kind::AeiCgit => Mapper::Cgit(Box::new(cgit::CgitColumns::new(header, w)?)),
             Kind::BuCgef => Mapper::Cgef(Box::new(cgef::CgefColumns::new(header)?)),
-            Kind::Geojson | Kind::Dots | Kind::Comtrade => {
+            Kind::Geojson | Kind::Dots | Kind::Comtrade | Kind::WbIds => {
                 return Err(format!("{} has its own reader", kind.as_str()));
             }
         })
