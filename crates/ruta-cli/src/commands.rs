@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
         },
         Command::Evidence(a) => crate::news::evidence(&cli.db, a),
         Command::Trade(a) => crate::trade::run(&cli.db, a),
+        Command::Debt(a) => crate::debt::run(&cli.db, a),
         Command::Serve(a) => serve(&cli.db, a),
     }
 }
