@@ -1088,7 +1088,16 @@ pub fn service(
             *e.1.entry((debtor.clone(), *year)).or_default() += r.total_usd();
         }
     }
-    let keys: BTreeSet<String> = acc.keys().chain(rep.keys()).cloned().collect();
+    let mut keys: BTreeSet<String> = acc.keys().chain(rep.keys()).cloned().collect();
+    if by == ServiceBy::Year {
+        // Every year from the first to the last (or the range asked for), zeros included.
+        let known: Vec<i32> = keys.iter().filter_map(|k| k.parse().ok()).collect();
+        let lo = years.from.or(known.iter().min().copied());
+        let hi = years.to.or(known.iter().max().copied());
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            keys.extend((lo..=hi).map(|y| format!("{y:06}")));
+        }
+    }
     let share = |pairs: &BTreeMap<(String, i32), f64>| -> Option<f64> {
         if by == ServiceBy::Lender {
             return None;
