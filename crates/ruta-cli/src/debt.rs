@@ -89,23 +89,12 @@ fn check_flow(store: &ruta_store::Store, c: &DebtCommon, loans: &[LoanInfo]) -> 
     if !loans.is_empty() {
         return Ok(());
     }
-    let (listed, _) = ruta_store::flows::list_flows(
-        store.conn(),
-        &ruta_store::query::Filter {
-            project: Some(id.clone()),
-            ..Default::default()
-        },
-        1000,
-        0,
-    )?;
-    match listed.iter().find(|f| &f.id == id) {
+    match debt::flow_status(store.conn(), id)? {
         None => bail!("no flow '{id}' (see `ruta flows`)"),
-        Some(f) if f.kind != "loan" => bail!("flow '{id}' is a {}, not a loan", f.kind),
-        Some(f) => bail!(
+        Some((kind, _)) if kind != "loan" => bail!("flow '{id}' is a {kind}, not a loan"),
+        Some((_, reason)) => bail!(
             "loan '{id}' is not counted ({}), and no counted loan of its group{}",
-            f.not_counted_reason
-                .as_deref()
-                .unwrap_or("no reason stated"),
+            reason.as_deref().unwrap_or("no reason stated"),
             c.country
                 .as_deref()
                 .map(|c| format!(" in {c}"))

@@ -8,6 +8,7 @@
 
 mod api;
 mod cache;
+mod debt;
 mod error;
 mod params;
 mod pool;

@@ -822,6 +822,16 @@ fn scheduled_loans(
     Ok(out)
 }
 
+/// Why `id` selects no counted loan: None when it is no flow; else its kind and, for a
+/// loan, why it does not count (`not_counted_reason`). For error messages.
+pub fn flow_status(conn: &Connection, id: &str) -> Result<Option<(String, Option<String>)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT kind, not_counted_reason FROM flows WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
 /// Every counted loan flow matching `f` as debt: terms, schedule summary and
 /// assumptions, or what it lacks. Ordered by country, year and id.
 pub fn loans(conn: &Connection, f: &DebtFilter, opts: &DebtOptions) -> Result<Vec<LoanInfo>> {
