@@ -323,6 +323,11 @@ fn render_flow_line(out: &mut impl Write, f: &FlowInfo) -> std::io::Result<()> {
     if let Some(r) = &f.not_counted_reason {
         writeln!(out, "      not counted: {r}")?;
     }
+    if let Some(t) = &f.terms
+        && let Some(words) = crate::debt::terms_words(t)
+    {
+        writeln!(out, "      terms: {words}")?;
+    }
     Ok(())
 }
 

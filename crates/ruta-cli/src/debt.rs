@@ -444,3 +444,34 @@ fn loans(db: &Path, c: &DebtCommon, format: Format) -> Result<()> {
     out.flush()?;
     Ok(())
 }
+
+/// A loan's terms in a few words for `ruta project`: "2 %, 21.75 years (5 grace),
+/// collateralised (oil-backed), grant element 54.70 (OECD cash-flow)"; None when no source
+/// states any.
+pub fn terms_words(t: &debt::FlowTerms) -> Option<String> {
+    let mut parts = Vec::new();
+    match (&t.interest_rate, &t.reference_rate) {
+        (Some(r), _) => parts.push(format!("{r} %")),
+        (None, Some(r)) => parts.push(r.clone()),
+        _ => {}
+    }
+    if let Some(m) = t.maturity_years {
+        parts.push(match t.grace_years {
+            Some(g) => format!("{m} years ({g} grace)"),
+            None => format!("{m} years"),
+        });
+    }
+    if let (None, Some(l)) = (t.maturity_years, &t.last_repayment) {
+        parts.push(format!("last repayment {l}"));
+    }
+    if t.collateralized == Some(true) {
+        parts.push(match &t.commodity {
+            Some(c) => format!("collateralised ({c}-backed)"),
+            None => "collateralised".into(),
+        });
+    }
+    if let Some(g) = t.grant_element.oecd_cash_flow {
+        parts.push(format!("grant element {g:.2} (OECD cash-flow)"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
