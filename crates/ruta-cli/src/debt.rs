@@ -39,6 +39,8 @@ const SERVICE_FIELDS: &[&str] = &[
     "gap_usd",
     "gdp_share",
     "reported_gdp_share",
+    "exports_share",
+    "reported_exports_share",
     "loans",
 ];
 

@@ -941,6 +941,39 @@ pub fn reported_to_china(
     Ok(out)
 }
 
+/// Goods exports to the world by (country, year), nominal US dollars, as each country
+/// reports them: for one country-year the value of the highest-ranked dataset
+/// (`crate::trade::source_rank`), then of the source imported last.
+fn world_exports(conn: &Connection, country: Option<&str>) -> Result<CountryYears> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT t.reporter, t.year, t.value, s.dataset, t.source_id
+             FROM trade_values t JOIN sources s ON s.id = t.source_id
+             WHERE t.partner = 'WLD' AND t.flow = 'export' AND t.hs2 IS NULL
+               AND t.measure = 'value_usd' AND t.reporter IS NOT NULL
+               AND (?1 IS NULL OR t.reporter = ?1)",
+        )?
+        .query_map([country], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i32>(1)?,
+                r.get::<_, f64>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut best: BTreeMap<(String, i32), ((u8, i64), f64)> = BTreeMap::new();
+    for (c, y, v, dataset, sid) in rows {
+        let rank = (crate::trade::source_rank(dataset.as_deref()), sid);
+        let e = best.entry((c, y)).or_insert((rank, v));
+        if rank > e.0 {
+            *e = (rank, v);
+        }
+    }
+    Ok(best.into_iter().map(|(k, (_, v))| (k, v)).collect())
+}
+
 /// How to group debt service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ServiceBy {
@@ -1010,6 +1043,14 @@ pub struct ServiceRow {
     pub gdp_share: Option<f64>,
     /// Reported debt service as a percent of the same GDP.
     pub reported_gdp_share: Option<f64>,
+    /// Projected debt service as a percent of the country's goods exports to the world
+    /// (as the country reports them in an imported DOTS or Comtrade file; the same
+    /// display rule as `ruta trade`: Comtrade over DOTS, then the file imported last),
+    /// over the same country-years as `gdp_share`; null where no such exports are
+    /// imported.
+    pub exports_share: Option<f64>,
+    /// Reported debt service as a percent of the same exports.
+    pub reported_exports_share: Option<f64>,
     /// Scheduled loans with debt service or outstanding in the group.
     pub loans: u64,
 }
@@ -1108,22 +1149,23 @@ pub fn service(
             keys.extend((lo..=hi).map(|y| format!("{y:06}")));
         }
     }
-    let share = |pairs: &BTreeMap<(String, i32), f64>| -> Option<f64> {
+    let exports = world_exports(conn, f.country.as_deref())?;
+    // A share of GDP (or of exports): over the country-years with a denominator; by year
+    // over several countries, of their sum.
+    let share = |pairs: &CountryYears, of: &dyn Fn(&str, i32) -> Option<f64>| -> Option<f64> {
         if by == ServiceBy::Lender {
             return None;
         }
-        // By year over several countries: the GDP of every country covered that year.
         let (mut num, mut den) = (0.0, 0.0);
-        let mut seen: BTreeSet<(String, i32)> = BTreeSet::new();
         for ((c, y), v) in pairs {
-            let Some(g) = gdp.get(c, *y) else { continue };
+            let Some(g) = of(c, *y) else { continue };
             num += v;
-            if seen.insert((c.clone(), *y)) {
-                den += g;
-            }
+            den += g;
         }
         ruta_debt::aggregate::gdp_share_percent(num, den)
     };
+    let gdp_of = |c: &str, y: i32| gdp.get(c, y);
+    let exports_of = |c: &str, y: i32| exports.get(&(c.to_string(), y)).copied();
     let mut rows = Vec::new();
     for k in keys {
         let a = acc.get(&k);
@@ -1181,8 +1223,10 @@ pub fn service(
             reported_interest_usd: r.and_then(|(r, _)| r.interest_usd),
             reported_is_projection: r.is_some_and(|(r, _)| r.projected),
             gap_usd: reported_usd.map(|rv| projected - rv),
-            gdp_share: share(&cy),
-            reported_gdp_share: reported_usd.and_then(|_| share(&rcy)),
+            gdp_share: share(&cy, &gdp_of),
+            reported_gdp_share: reported_usd.and_then(|_| share(&rcy, &gdp_of)),
+            exports_share: share(&cy, &exports_of),
+            reported_exports_share: reported_usd.and_then(|_| share(&rcy, &exports_of)),
             loans: a.map_or(0, |a| a.loans.len() as u64),
         });
     }

@@ -345,6 +345,31 @@ fn service_lines_projected_up_with_reported_and_gdp() {
             locator: "line 9".into(),
         };
         assert!(w.write_reported_service(sid, &bad).is_err());
+        // Ecuador's goods exports to the world in 2015, as a DOTS file states them.
+        let dots = w
+            .source_id(&Source::dataset_record(
+                ruta_store::trade::DOTS,
+                "v",
+                "dots.csv",
+                None,
+            ))
+            .unwrap();
+        let tv = ruta_store::trade::TradeValue {
+            reporter: Some("ECU".into()),
+            partner: ruta_store::trade::WORLD.into(),
+            flow: ruta_store::trade::Flow::Export,
+            year: 2015,
+            hs2: None,
+            measure: ruta_store::trade::Measure::ValueUsd,
+            value: 20e9,
+            valuation: Some(ruta_store::trade::Valuation::Fob),
+            derived: None,
+            locator: "line 3".into(),
+            span: None,
+            quote: None,
+            confidence: 1.0,
+        };
+        assert!(w.write_trade(dots, &tv).unwrap());
         w.commit().unwrap();
     }
     let rep = reported_to_china(s.conn(), Some("ECU")).unwrap();
@@ -372,6 +397,12 @@ fn service_lines_projected_up_with_reported_and_gdp() {
     let gdp = ruta_debt::gdp::GdpTable::lac().get("ECU", 2015).unwrap();
     assert!((y2015.gdp_share.unwrap() - 100.0 * y2015.projected_usd / gdp).abs() < 1e-9);
     assert!((y2015.reported_gdp_share.unwrap() - 100.0 * 12e6 / gdp).abs() < 1e-9);
+    assert!((y2015.exports_share.unwrap() - 100.0 * y2015.projected_usd / 20e9).abs() < 1e-9);
+    assert!((y2015.reported_exports_share.unwrap() - 100.0 * 12e6 / 20e9).abs() < 1e-9);
+    assert_eq!(
+        rows.iter().find(|r| r.key == 2016).unwrap().exports_share,
+        None
+    );
     let y2024 = rows.iter().find(|r| r.key == 2024).unwrap();
     assert!(y2024.reported_is_projection);
     let y2012 = rows.iter().find(|r| r.key == 2012).unwrap();
