@@ -166,6 +166,31 @@ await check("country", async () => {
   expect((await page.locator("main table.data tbody tr").count()) >= 1, "no projects listed");
 });
 
+await check("debt", async () => {
+  // The country page's debt card: projected beside reported debt service, the
+  // assumptions in words; the collateral mark on a secured loan's project page.
+  const service = await page.evaluate(async (b) => (await fetch(`${b}/api/debt/service?country=ECU&year_from=2010&year_to=2025`)).json(), base);
+  await go("#/country/ECU");
+  await page.waitForSelector("section.card.debt h2", T);
+  await page.waitForFunction(() => !document.querySelector("section.card.debt .loading"), null, T);
+  const text = await page.locator("section.card.debt").innerText();
+  expect(text.includes("Debt service to China"), "no debt card on the country page");
+  if (service.some((r) => r.reported_usd !== null)) {
+    expect((await page.locator("section.card.debt svg.chart polyline").count()) >= 1, "no projected/reported chart");
+    expect((await page.locator("section.card.debt table.data tbody tr").count()) >= 10, "the years 2010–2025 are not listed");
+    expect(text.includes("What the projection assumes"), "the assumptions are not in words");
+    expect(text.includes("International Debt Statistics"), "the reported figures do not name their source");
+  }
+  const loans = await page.evaluate(async (b) => (await fetch(`${b}/api/debt/loans`)).json(), base);
+  const secured = loans.find((l) => l.terms.collateralized === true && l.project_id);
+  if (secured) {
+    await go(`#/project/${encodeURIComponent(secured.project_id)}`);
+    await page.waitForSelector("#project-name", T);
+    await page.waitForSelector(".mark.collateral", T);
+    expect((await page.locator(".mark.collateral").first().innerText()).includes("collateralised"), "no collateral mark on the loan");
+  }
+});
+
 await check("organization", async () => {
   await go("#/org/china-eximbank");
   await page.waitForSelector("main h1", T);

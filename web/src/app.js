@@ -418,7 +418,7 @@
               ["Flow", "Kind", "Year", "Amount", "Constant 2021 USD", "Counted", "Evidence"],
               p.flows.map((f) => [
                 h("span", { class: "mono" }, f.id),
-                label(f.kind) + (f.kind_inferred ? " (inferred)" : ""),
+                [label(f.kind) + (f.kind_inferred ? " (inferred)" : ""), f.terms ? [" ", Debt.loanMark(f.terms), " ", Debt.termsLine(f.terms)] : null],
                 f.year === null ? "—" : String(f.year),
                 f.amount ? `${f.amount.currency} ${Number(f.amount.value).toLocaleString()}` : "—",
                 usd(f.amount_usd),
@@ -467,6 +467,7 @@
         section("By sector group", Charts.bars(c.by_sector_group.map((r) => ({ label: label(r.label), value: r.amount_usd, color: Charts.GROUP_COLORS[r.key] }))))
       ),
       Trade.countrySection(api, c.iso3, c.name),
+      Debt.countrySection(api, c.iso3, c.name),
       section("Largest projects", table(["Project", "Sector group", "Flow", "Amount (2021 USD)", "Year"], c.top_projects.map((p) => [projectLink(p.id, p.name), label(p.sector_group), label(p.flow_kind), usd(p.amount_usd), p.year === null ? "—" : String(p.year)]), { numeric: [3, 4] }), h("p", {}, h("a", { href: `#/projects?country=${c.iso3}` }, "All projects in " + c.name + " →"))),
       section("Events", c.events.length ? h("ol", { class: "timeline" }, c.events.map((e) => h("li", { class: e.problem ? "problem" : "milestone" }, h("span", { class: "date" }, e.date || "undated"), h("span", { class: "kind" }, label(e.kind)), " ", projectLink(e.project_id, e.project_name), h("p", {}, e.summary)))) : h("p", { class: "muted" }, "No events recorded."))
     );

@@ -46,10 +46,12 @@ pub enum Command {
     Problems(ProblemsArgs),
     /// List events (implementation problems and milestones) across the database
     Events(EventsArgs),
-    /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade, ports
+    /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade, ports, wb-ids
     Import(ImportArgs),
     /// China–LAC goods trade (IMF DOTS, UN Comtrade, news): both reporters, the gap, the shown value
     Trade(TradeArgs),
+    /// Loans as debt: schedules, debt service beside what the World Bank reports, terms
+    Debt(DebtArgs),
     /// Extract money, organizations, countries, quantities, dates and projects from news
     Extract(ExtractArgs),
     /// Store articles as sources and their figures and events as claims on projects
@@ -332,10 +334,10 @@ pub enum RegionArg {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Kinds:\n  gcdf      AidData GCDF 3.0 (126 columns; CSV, or XLSX sheet GCDF_3.0), GeoGCDF input (17 columns), GCDF 2.0\n  gcdf-adm  AidData GCDF ADM1/ADM2 location CSVs (level from the file name: ...adm2... is ADM2)\n  geojson   GeoGCDF per-project GeoJSON (both property layouts)\n  aei-cgit  AEI China Global Investment Tracker (2025 investments layout, 2020 combined layout)\n  bu-cgef   Boston University China's Global Energy Finance\n  dots      IMF Direction of Trade Statistics, bulk layout (CSV, or XLSX sheet TradeData)\n  comtrade  UN Comtrade extracts: current API naming or the legacy 35-column layout (CSV with , or ;, or XLSX)\n\nEach file is imported in one transaction. Bad rows are reported (file:line: column: value: reason)\nand skipped; the exit code is 1 if any row was skipped or any file failed."
+    after_help = "Kinds:\n  gcdf      AidData GCDF 3.0 (126 columns; CSV, or XLSX sheet GCDF_3.0), GeoGCDF input (17 columns), GCDF 2.0\n  gcdf-adm  AidData GCDF ADM1/ADM2 location CSVs (level from the file name: ...adm2... is ADM2)\n  geojson   GeoGCDF per-project GeoJSON (both property layouts)\n  aei-cgit  AEI China Global Investment Tracker (2025 investments layout, 2020 combined layout)\n  bu-cgef   Boston University China's Global Energy Finance\n  dots      IMF Direction of Trade Statistics, bulk layout (CSV, or XLSX sheet TradeData)\n  comtrade  UN Comtrade extracts: current API naming or the legacy 35-column layout (CSV with , or ;, or XLSX)\n  wb-ids    World Bank International Debt Statistics, debt service by creditor (DT.AMT.BLAT.CD, DT.INT.BLAT.CD)\n\nEach file is imported in one transaction. Bad rows are reported (file:line: column: value: reason)\nand skipped; the exit code is 1 if any row was skipped or any file failed."
 )]
 pub struct ImportArgs {
-    /// gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots or comtrade
+    /// gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade or wb-ids
     #[arg(value_parser = parse_kind, value_name = "KIND")]
     pub kind: ruta_ingest::Kind,
     /// Files to import
@@ -524,4 +526,151 @@ pub struct ServeArgs {
     /// database file changes)
     #[arg(long = "no-cache")]
     pub no_cache: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DebtArgs {
+    #[command(subcommand)]
+    pub what: DebtWhat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DebtWhat {
+    /// Debt-service schedules of counted loans: principal, interest and year-end
+    /// outstanding per loan and year (nominal USD)
+    Schedule(DebtScheduleArgs),
+    /// Projected debt service by year, country or lender, beside what the World Bank's
+    /// IDS reports was paid to China, and as a share of GDP
+    Service(DebtServiceArgs),
+    /// Counted loans with their terms, grant elements and schedule assumptions, or what
+    /// they lack
+    Loans(DebtLoansArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DisbursementArg {
+    /// All at commitment (the view AidData's grant elements and IDS projections take)
+    #[default]
+    Full,
+    /// Equal semiannual tranches over the grace period
+    Linear,
+}
+
+fn parse_years_arg(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a number of years between 0 and 100")),
+    }
+}
+
+fn parse_percent_arg(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{s}' is not a percent between 0 and 100")),
+    }
+}
+
+/// Which loans and how to schedule them.
+#[derive(Args, Debug, Clone)]
+pub struct DebtCommon {
+    /// Borrower country, ISO 3166-1 alpha-3 (e.g. ECU)
+    #[arg(long, value_name = "ISO3", value_parser = parse_country)]
+    pub country: Option<String>,
+    /// One loan: any record id of its same-flow group (e.g. gcdf-54912)
+    #[arg(long, value_name = "ID")]
+    pub flow: Option<String>,
+    /// When the face value is paid out
+    #[arg(long, value_enum, default_value_t = DisbursementArg::Full)]
+    pub disbursement: DisbursementArg,
+    /// Maturity (years, grace included) to assume for loans stating none; each use is
+    /// listed as an assumption (default: such loans are not scheduled)
+    #[arg(long = "assume-maturity", value_name = "YEARS", value_parser = parse_years_arg)]
+    pub assume_maturity: Option<f64>,
+    /// Grace (years) to assume for loans stating none (default: 0, AidData's convention)
+    #[arg(long = "assume-grace", value_name = "YEARS", value_parser = parse_years_arg)]
+    pub assume_grace: Option<f64>,
+    /// Interest rate (percent a year) to assume for loans stating none (default:
+    /// principal only)
+    #[arg(long = "assume-rate", value_name = "PERCENT", value_parser = parse_percent_arg)]
+    pub assume_rate: Option<f64>,
+}
+
+impl DebtCommon {
+    pub fn filter(&self) -> ruta_store::debt::DebtFilter {
+        ruta_store::debt::DebtFilter {
+            country: self.country.clone(),
+            flow: self.flow.clone(),
+        }
+    }
+
+    pub fn options(&self) -> ruta_store::debt::DebtOptions {
+        ruta_store::debt::DebtOptions {
+            disbursement: match self.disbursement {
+                DisbursementArg::Full => ruta_debt::Disbursement::Full,
+                DisbursementArg::Linear => ruta_debt::Disbursement::Linear,
+            },
+            assume: ruta_store::debt::Assume {
+                maturity_years: self.assume_maturity,
+                grace_years: self.assume_grace,
+                interest_percent: self.assume_rate,
+            },
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Counted loan flows only (each dollar once, as totals count it), with the terms of their\n\
+                  same-flow group: equal principal, semiannual, from the first to the last repayment date\n\
+                  (else commitment + grace to commitment + maturity), interest on the outstanding balance.\n\
+                  --format json: [{flow_id, country, year, principal_usd, interest_usd, outstanding_usd, ...}],\n\
+                  nominal US dollars, outstanding at year end. The table lists the loans lacking terms\n\
+                  and every assumption made."
+)]
+pub struct DebtScheduleArgs {
+    #[command(flatten)]
+    pub common: DebtCommon,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn parse_service_by(s: &str) -> Result<ruta_store::debt::ServiceBy, String> {
+    ruta_store::debt::ServiceBy::parse(s).ok_or_else(|| {
+        format!(
+            "unknown dimension '{s}'; accepted values: {}",
+            ruta_store::debt::ServiceBy::NAMES.join(", ")
+        )
+    })
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "projected = principal + interest ruta's schedules put in the group (nominal USD);\n\
+                  reported = principal + interest paid to China as the World Bank's IDS reports it (import\n\
+                  it with `ruta import wb-ids FILE...`; its latest years are the Bank's projections, marked p);\n\
+                  gap = projected - reported; gdp_share = projected as a percent of GDP.\n\
+                  --format json: [{key, label, projected_usd, reported_usd, gap_usd, gdp_share, ...}]"
+)]
+pub struct DebtServiceArgs {
+    #[command(flatten)]
+    pub common: DebtCommon,
+    /// Group by year, country or lender
+    #[arg(long, value_name = "DIM", value_parser = parse_service_by, default_value = "year")]
+    pub by: ruta_store::debt::ServiceBy,
+    /// First year
+    #[arg(long = "year-from", value_name = "YEAR", value_parser = parse_year)]
+    pub year_from: Option<i32>,
+    /// Last year
+    #[arg(long = "year-to", value_name = "YEAR", value_parser = parse_year)]
+    pub year_to: Option<i32>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct DebtLoansArgs {
+    #[command(flatten)]
+    pub common: DebtCommon,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

@@ -26,6 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
         },
         Command::Evidence(a) => crate::news::evidence(&cli.db, a),
         Command::Trade(a) => crate::trade::run(&cli.db, a),
+        Command::Debt(a) => crate::debt::run(&cli.db, a),
         Command::Serve(a) => serve(&cli.db, a),
         Command::Export(a) => export(&cli.db, a),
     }
@@ -324,6 +325,11 @@ fn render_flow_line(out: &mut impl Write, f: &FlowInfo) -> std::io::Result<()> {
     )?;
     if let Some(r) = &f.not_counted_reason {
         writeln!(out, "      not counted: {r}")?;
+    }
+    if let Some(t) = &f.terms
+        && let Some(words) = crate::debt::terms_words(t)
+    {
+        writeln!(out, "      terms: {words}")?;
     }
     Ok(())
 }

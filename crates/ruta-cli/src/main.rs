@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod debt;
 mod import;
 mod news;
 mod output;

@@ -545,4 +545,30 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("collateral", "text"),
     ("first_repayment_date", "date"),
     ("last_repayment_date", "date"),
+    (
+        "collateralized",
+        "text: yes or no, whether the loan is collateralised",
+    ),
+    ("collateral_provider", "text: who provides the collateral"),
+    ("insurance_fee", "percent of total debt service"),
+    (
+        "default_interest_rate",
+        "text: the penalty interest clause as stated",
+    ),
+    (
+        "income_group",
+        "text: the recipient's income group in the commitment year (OECD DAC list)",
+    ),
+    (
+        "grant_element_oecd_cash_flow",
+        "percent: the dataset's own grant element, OECD cash-flow method (10 %)",
+    ),
+    (
+        "grant_element_oecd_grant_equivalent",
+        "percent: the dataset's own grant element, OECD grant-equivalent method (9/7/6 %)",
+    ),
+    (
+        "grant_element_imf",
+        "percent: the dataset's own grant element, IMF method (5 %)",
+    ),
 ];

@@ -158,6 +158,42 @@ pub enum GrantNote {
     HighIncome,
 }
 
+impl GrantNote {
+    /// The note in one English sentence.
+    pub fn describe(&self) -> String {
+        match self {
+            GrantNote::GraceBlankTakenAsZero => {
+                "grace period not stated: taken as 0, first repayment at commitment (AidData's convention)".into()
+            }
+            GrantNote::GraceFromDates { years } => {
+                format!("grace period from the commitment and first repayment dates: {years:.2} years")
+            }
+            GrantNote::MaturityFromDates { years } => {
+                format!("maturity from the commitment and last repayment dates: {years:.2} years")
+            }
+            GrantNote::VariableRateAtCommitment {
+                reference,
+                year,
+                reference_percent,
+                table,
+                held_from,
+            } => format!(
+                "variable rate valued at commitment: {} {year} approximate annual average {reference_percent} % ({table}{}) plus the margin",
+                reference.name(),
+                held_from
+                    .map(|y| format!(", {y} value held"))
+                    .unwrap_or_default()
+            ),
+            GrantNote::NoIncomeGroup => {
+                "recipient's income group not stated: no grant-equivalent value".into()
+            }
+            GrantNote::HighIncome => {
+                "high-income recipient, not on the DAC list: no grant-equivalent value".into()
+            }
+        }
+    }
+}
+
 /// What went into a grant element computation.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct GrantInputs {

@@ -61,12 +61,54 @@ const IDS_NAMES: &[(&str, &str)] = &[
     ("slovak republic", "SVK"),
 ];
 
-fn iso3_of(name: &str) -> Option<String> {
+/// The ISO 3166-1 alpha-3 code of a country as IDS names it ("Venezuela, Republic
+/// Bolivarian" → VEN, "China" → CHN); None for groups ("Multiple Lenders", "World") and
+/// names ruta does not know.
+pub fn iso3_of(name: &str) -> Option<String> {
     let lower = name.trim().to_lowercase();
     if let Some((_, iso3)) = IDS_NAMES.iter().find(|(n, _)| *n == lower) {
         return Some((*iso3).to_string());
     }
     ruta_core::country::by_name(name).map(|c| c.iso3.clone())
+}
+
+/// The series a row belongs to, from its code (`DT.AMT.BLAT.CD`, `DT.INT.BLAT.CD`) or,
+/// without one, from its name ("PPG, bilateral (AMT, current US$)"); None for any other
+/// series.
+pub fn series_of(code: Option<&str>, name: Option<&str>) -> Option<IdsSeries> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some("DT.AMT.BLAT.CD") => Some(IdsSeries::Principal),
+        Some("DT.INT.BLAT.CD") => Some(IdsSeries::Interest),
+        Some(_) => None,
+        None => {
+            let n = name?;
+            if n.contains("(AMT") {
+                Some(IdsSeries::Principal)
+            } else if n.contains("(INT") {
+                Some(IdsSeries::Interest)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+impl IdsSeries {
+    /// "principal" or "interest".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdsSeries::Principal => "principal",
+            IdsSeries::Interest => "interest",
+        }
+    }
+
+    /// The World Bank's series code.
+    pub fn code(self) -> &'static str {
+        match self {
+            IdsSeries::Principal => "DT.AMT.BLAT.CD",
+            IdsSeries::Interest => "DT.INT.BLAT.CD",
+        }
+    }
 }
 
 /// Reads an IDS debt-service-by-creditor CSV with [`IDS_FIRST_PROJECTED_YEAR`].

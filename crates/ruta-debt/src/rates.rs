@@ -3,8 +3,10 @@
 //! The embedded table (`data/reference_rates.csv`, table name `ruta-refrates`) holds
 //! annual averages, in percent a year, of 6-month USD LIBOR (from 2023 its fallback,
 //! 6-month term SOFR + 0.42826), SOFR and 6-month EURIBOR for 2000–2025, with their
-//! publishers named in the file's header. It is an approximation for projections (about
-//! a tenth of a point), not a record of fixings. A caller with better data builds its own
+//! publishers named in the file's header. It is an **approximation** for projections
+//! (about a tenth of a point), typed from memory of those series rather than read from
+//! them, and not a record of fixings: its name says "approximate", and every schedule and
+//! grant element that uses it says so in its assumptions or notes. A caller with better data builds its own
 //! table with [`ReferenceRates::from_rows`], or a constant with
 //! [`ReferenceRates::constant`].
 //!
@@ -72,7 +74,7 @@ impl ReferenceRates {
                 }
             }
             ReferenceRates {
-                name: "ruta-refrates 2026.11".to_string(),
+                name: "ruta-refrates 2026.11, approximate".to_string(),
                 table,
                 constant: None,
             }

@@ -8,8 +8,9 @@
 //! 2. **Repayment window**: the first and last repayment dates when the record gives
 //!    them; otherwise commitment + grace and commitment + maturity (years turned into
 //!    whole calendar months, 21.75 years = 261 months). A missing grace is 0 (AidData's
-//!    convention: the first repayment falls at commitment). A missing maturity with no
-//!    last repayment date is an error unless the caller sets
+//!    convention: the first repayment falls at commitment) unless the caller sets
+//!    [`ScheduleOptions::default_grace_years`]. A missing maturity with no last
+//!    repayment date is an error unless the caller sets
 //!    [`ScheduleOptions::default_maturity_years`].
 //! 3. **Repayments**: equal principal, semiannual, on the first repayment date and every
 //!    six calendar months after it, and on the last repayment date, both ends included
@@ -98,6 +99,9 @@ pub struct ScheduleOptions<'a> {
     /// Maturity (years) to use when a loan states neither maturity nor last repayment
     /// date; None (default) makes such a loan an error.
     pub default_maturity_years: Option<f64>,
+    /// Grace (years) to use when a loan states neither grace nor first repayment date;
+    /// None (default) takes AidData's convention, a grace of 0.
+    pub default_grace_years: Option<f64>,
     /// Reference rates for variable-rate loans.
     pub reference_rates: &'a ReferenceRates,
 }
@@ -108,6 +112,7 @@ impl Default for ScheduleOptions<'static> {
             disbursement: Disbursement::Full,
             missing_interest: MissingInterest::PrincipalOnly,
             default_maturity_years: None,
+            default_grace_years: None,
             reference_rates: ReferenceRates::embedded(),
         }
     }
@@ -123,6 +128,8 @@ pub enum Assumption {
     CommitmentFromFirstRepayment,
     /// No grace and no first repayment date: grace 0, first repayment at commitment.
     GraceZero,
+    /// No grace and no first repayment date: the caller's default.
+    GraceDefault { years: f64 },
     /// No maturity and no last repayment date: the caller's default.
     MaturityDefault { years: f64 },
     /// No usable interest rate: principal only.
@@ -173,6 +180,9 @@ impl Assumption {
             Assumption::GraceZero => {
                 "grace period unknown: taken as 0, first repayment at commitment (AidData's convention)".into()
             }
+            Assumption::GraceDefault { years } => {
+                format!("grace period unknown: taken as {years} years")
+            }
             Assumption::MaturityDefault { years } => {
                 format!("maturity unknown: taken as {years} years")
             }
@@ -183,7 +193,7 @@ impl Assumption {
                 format!("interest rate unknown: taken as {percent} % a year")
             }
             Assumption::ReferenceRateTable { reference, table } => format!(
-                "variable rate: {} valued at its annual average ({table}) for the year each interest period starts, plus the margin",
+                "variable rate: {} valued at an approximate annual average ({table}: rounded figures compiled for ruta, not official fixings) for the year each interest period starts, plus the margin",
                 reference.name()
             ),
             Assumption::ReferenceRateHeld {
@@ -441,10 +451,17 @@ pub fn build_schedule(
         (Some(f), _) => f,
         (None, Some(g)) => add_months(commitment, years_to_months(g))
             .ok_or_else(|| invalid("date out of range"))?,
-        (None, None) => {
-            assumptions.push(Assumption::GraceZero);
-            commitment
-        }
+        (None, None) => match opts.default_grace_years {
+            Some(g) if g.is_finite() && (0.0..=100.0).contains(&g) => {
+                assumptions.push(Assumption::GraceDefault { years: g });
+                add_months(commitment, years_to_months(g))
+                    .ok_or_else(|| invalid("date out of range"))?
+            }
+            _ => {
+                assumptions.push(Assumption::GraceZero);
+                commitment
+            }
+        },
     };
     let last = match (
         t.last_repayment,
@@ -1117,11 +1134,24 @@ mod tests {
             default_maturity_years: Some(15.0),
             ..Default::default()
         };
-        let s = build_schedule(&loan(t), &[], &opts).unwrap();
+        let s = build_schedule(&loan(t.clone()), &[], &opts).unwrap();
         assert!(
             s.assumptions
                 .contains(&Assumption::MaturityDefault { years: 15.0 })
         );
+        // A caller's default grace, when neither grace nor first repayment is stated.
+        t.grace_years = None;
+        let opts = ScheduleOptions {
+            default_maturity_years: Some(15.0),
+            default_grace_years: Some(3.0),
+            ..Default::default()
+        };
+        let s = build_schedule(&loan(t), &[], &opts).unwrap();
+        assert!(
+            s.assumptions
+                .contains(&Assumption::GraceDefault { years: 3.0 })
+        );
+        assert_eq!(s.first_repayment, date(2015, 2, 1));
 
         let mut t = fixed(2.0, date(2012, 2, 1), 10.0, Some(2.0));
         t.interest = None;

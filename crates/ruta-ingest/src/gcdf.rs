@@ -11,6 +11,7 @@ use ruta_core::model::{
 };
 use ruta_core::sector::{ClassifyInput, classify, crs_code_for_name};
 use ruta_core::{FlowKind, Money, OrgKind, RelationKind, RelationOrigin, Role, SourceKind, Status};
+use ruta_debt::InterestRate;
 use serde_json::json;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
@@ -97,6 +98,15 @@ mod col {
     pub const GRACE: &[&str] = &["grace period"];
     pub const MGMT_FEE: &[&str] = &["management fee"];
     pub const COMMIT_FEE: &[&str] = &["commitment fee"];
+    pub const INS_FEE: &[&str] = &["insurance fee (percent)"];
+    pub const DEFAULT_RATE: &[&str] = &["default interest rate"];
+    pub const INTEREST_FREE: &[&str] = &["interest-free loan"];
+    pub const COLLATERALIZED: &[&str] = &["collateralized", "collateralized/securitized"];
+    pub const COLLATERAL_PROVIDER: &[&str] = &["collateral provider"];
+    pub const GE_CASH: &[&str] = &["grant element (oecd cash-flow)"];
+    pub const GE_EQUIV: &[&str] = &["grant element (oecd grant-equiv)"];
+    pub const GE_IMF: &[&str] = &["grant element (imf)"];
+    pub const INCOME: &[&str] = &["oecd oda income group"];
     pub const FIRST_REPAY: &[&str] = &["first loan repayment date"];
     pub const LAST_REPAY: &[&str] = &["last loan repayment date"];
     pub const SOURCE_URLS: &[&str] = &["source urls"];
@@ -146,6 +156,13 @@ pub struct GcdfColumns {
     grace: Option<usize>,
     mgmt_fee: Option<usize>,
     commit_fee: Option<usize>,
+    ins_fee: Option<usize>,
+    default_rate: Option<usize>,
+    interest_free: Option<usize>,
+    collateralized: Option<usize>,
+    collateral_provider: Option<usize>,
+    grant_elements: [(&'static str, Option<usize>); 3],
+    income: Option<usize>,
     source_urls: Option<usize>,
     source_titles: Option<usize>,
     source_publishers: Option<usize>,
@@ -286,6 +303,17 @@ impl GcdfColumns {
             grace: f(col::GRACE),
             mgmt_fee: f(col::MGMT_FEE),
             commit_fee: f(col::COMMIT_FEE),
+            ins_fee: f(col::INS_FEE),
+            default_rate: f(col::DEFAULT_RATE),
+            interest_free: f(col::INTEREST_FREE),
+            collateralized: f(col::COLLATERALIZED),
+            collateral_provider: f(col::COLLATERAL_PROVIDER),
+            grant_elements: [
+                ("grant_element_oecd_cash_flow", f(col::GE_CASH)),
+                ("grant_element_oecd_grant_equivalent", f(col::GE_EQUIV)),
+                ("grant_element_imf", f(col::GE_IMF)),
+            ],
+            income: f(col::INCOME),
             source_urls: f(col::SOURCE_URLS),
             source_titles: f(col::SOURCE_TITLES),
             source_publishers: f(col::SOURCE_PUBLISHERS),
@@ -303,6 +331,21 @@ impl GcdfColumns {
     pub fn origin(&self) -> String {
         format!("gcdf{}-{}", self.version, self.layout)
     }
+}
+
+/// Years as GCDF writes them ("21.75", "15 years"), by `ruta_debt`'s parser.
+fn years(s: &str) -> Result<f64, String> {
+    ruta_debt::terms::parse_years(s).map_err(|e| e.reason)
+}
+
+/// A percent ("2.0", "0.25%"), by `ruta_debt`'s parser.
+fn percent(s: &str) -> Result<f64, String> {
+    ruta_debt::terms::parse_percent(s).map_err(|e| e.reason)
+}
+
+/// An interest rate: a percent, or a reference rate and margin ("LIBOR + 3.1").
+fn interest_rate(s: &str) -> Result<InterestRate, String> {
+    ruta_debt::terms::parse_interest_rate(s).map_err(|e| e.reason)
 }
 
 /// AidData agency types ("Chinese State-owned Policy Bank", "Recipient Government
@@ -705,32 +748,109 @@ impl GcdfColumns {
             }
         }
 
-        // Loan terms.
-        for (field, colx, pct) in [
-            ("maturity_years", self.maturity, false),
-            ("interest_rate", self.interest, true),
-            ("grace_period_years", self.grace, false),
-            ("management_fee", self.mgmt_fee, true),
-            ("commitment_fee", self.commit_fee, true),
+        // Loan terms, each a claim of its own (AidData's field definitions: rates and fees
+        // in percent; maturity in years, grace included; grace in years to the first
+        // repayment; a floating rate is AidData's value at commitment, but a cell that
+        // names the reference rate — "LIBOR + 3.1" — is kept as written).
+        for (field, colx) in [
+            ("maturity_years", self.maturity),
+            ("grace_period_years", self.grace),
         ] {
-            if let Some(v) = c.parse(colx, parse::number)? {
-                let value = if pct {
-                    ClaimValue::Percent { value: v }
-                } else {
-                    ClaimValue::Number { value: v }
-                };
-                rec.claim(field, value, &key, Some(c.locator(colx)));
+            if let Some(v) = c.parse(colx, years)? {
+                rec.claim(
+                    field,
+                    ClaimValue::Number { value: v },
+                    &key,
+                    Some(c.locator(colx)),
+                );
             }
         }
-        if let Some(t) = c.opt(self.collateral) {
-            rec.claim(
-                "collateral",
+        match c.parse(self.interest, interest_rate)? {
+            Some(InterestRate::Fixed { percent }) => rec.claim(
+                "interest_rate",
+                ClaimValue::Percent { value: percent },
+                &key,
+                Some(c.locator(self.interest)),
+            ),
+            Some(InterestRate::Variable { .. }) => rec.claim(
+                "interest_rate",
                 ClaimValue::Text {
-                    value: t.to_string(),
+                    value: c.get(self.interest).to_string(),
                 },
                 &key,
-                Some(c.locator(self.collateral)),
+                Some(c.locator(self.interest)),
+            ),
+            None => {
+                // "Interest-Free Loan = Yes" with no rate states a rate of 0.
+                if c.parse(self.interest_free, parse::flag)?.flatten() == Some(true) {
+                    rec.claims.push(ruta_core::Claim {
+                        field: "interest_rate".into(),
+                        value: ClaimValue::Percent { value: 0.0 },
+                        source: key.clone(),
+                        locator: Some(c.locator(self.interest_free)),
+                        span: None,
+                        quote: Some(c.get(self.interest_free).to_string()),
+                        confidence: 1.0,
+                        qualifier: Some("interest-free loan".into()),
+                    });
+                }
+            }
+        }
+        for (field, colx) in [
+            ("management_fee", self.mgmt_fee),
+            ("commitment_fee", self.commit_fee),
+            ("insurance_fee", self.ins_fee),
+        ] {
+            if let Some(v) = c.parse(colx, percent)? {
+                rec.claim(
+                    field,
+                    ClaimValue::Percent { value: v },
+                    &key,
+                    Some(c.locator(colx)),
+                );
+            }
+        }
+        if let Some(v) = c.parse(self.collateralized, parse::flag)?.flatten() {
+            rec.claim(
+                "collateralized",
+                ClaimValue::Text {
+                    value: if v { "yes" } else { "no" }.into(),
+                },
+                &key,
+                Some(c.locator(self.collateralized)),
             );
+        }
+        for (field, colx) in [
+            ("collateral", self.collateral),
+            ("collateral_provider", self.collateral_provider),
+            ("default_interest_rate", self.default_rate),
+            ("income_group", self.income),
+        ] {
+            if let Some(t) = c.opt(colx) {
+                rec.claim(
+                    field,
+                    ClaimValue::Text {
+                        value: t.to_string(),
+                    },
+                    &key,
+                    Some(c.locator(colx)),
+                );
+            }
+        }
+        // AidData's own grant elements: claims beside the ones ruta computes.
+        for (field, colx) in self.grant_elements {
+            if let Some(v) = c.parse(colx, percent)? {
+                rec.claims.push(ruta_core::Claim {
+                    field: field.into(),
+                    value: ClaimValue::Percent { value: v },
+                    source: key.clone(),
+                    locator: Some(c.locator(colx)),
+                    span: None,
+                    quote: None,
+                    confidence: 1.0,
+                    qualifier: Some("as AidData publishes it".into()),
+                });
+            }
         }
 
         // A layout without a funding-agency column (the GeoGCDF table): the Chinese banks

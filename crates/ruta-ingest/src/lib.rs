@@ -22,6 +22,7 @@ pub mod registry;
 pub mod table;
 pub mod trade;
 pub mod trade_news;
+pub mod wb_ids;
 pub mod xlsx;
 
 pub use gcdf::Region;
@@ -54,11 +55,14 @@ pub enum Kind {
     /// Latin American and Caribbean ports with Chinese firms (name, firm, "(lat,lon)",
     /// shares, cooperation mode).
     Ports,
+    /// World Bank International Debt Statistics, debt service by creditor (reported
+    /// debt service, not projects).
+    WbIds,
 }
 
 impl Kind {
     pub const NAMES: &'static [&'static str] = &[
-        "gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef", "dots", "comtrade", "ports",
+        "gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef", "dots", "comtrade", "ports", "wb-ids",
     ];
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -71,6 +75,7 @@ impl Kind {
             "dots" => Kind::Dots,
             "comtrade" => Kind::Comtrade,
             "ports" => Kind::Ports,
+            "wb-ids" => Kind::WbIds,
             _ => return None,
         })
     }
@@ -85,6 +90,7 @@ impl Kind {
             Kind::Dots => "dots",
             Kind::Comtrade => "comtrade",
             Kind::Ports => "ports",
+            Kind::WbIds => "wb-ids",
         }
     }
 }
@@ -244,6 +250,7 @@ pub fn import_file(
             }
             Kind::Dots => dots::import(&mut w, path, opts, &mut report)?,
             Kind::Comtrade => comtrade::import(&mut w, path, opts, &mut report)?,
+            Kind::WbIds => wb_ids::import(&mut w, path, opts, &mut report)?,
             _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
         };
         if ok && !opts.dry_run {
@@ -565,7 +572,7 @@ impl Mapper {
             Kind::AeiCgit => Mapper::Cgit(Box::new(cgit::CgitColumns::new(header, w)?)),
             Kind::BuCgef => Mapper::Cgef(Box::new(cgef::CgefColumns::new(header)?)),
             Kind::Ports => Mapper::Ports(Box::new(ports::PortColumns::new(header)?)),
-            Kind::Geojson | Kind::Dots | Kind::Comtrade => {
+            Kind::Geojson | Kind::Dots | Kind::Comtrade | Kind::WbIds => {
                 return Err(format!("{} has its own reader", kind.as_str()));
             }
         })

@@ -1,5 +1,8 @@
 //! Loading ruta's built-in registry (`ruta_registry`) into a store: once per registry
-//! version, in one transaction. Loading twice changes nothing.
+//! version, in one transaction. Loading twice changes nothing. Besides its records, the
+//! registry states debt events (reschedulings, deferrals, rate changes) about its loans;
+//! they are stored in `debt_events` with `stated_by = 'registry'` and stated anew by
+//! each new registry version.
 
 use ruta_store::{Outcome, Store};
 
@@ -24,6 +27,7 @@ pub struct LoadSummary {
 /// Writes the registry into the store (one transaction). Idempotent.
 pub fn load(store: &mut Store) -> Result<LoadSummary, RegistryLoadError> {
     let recs = ruta_registry::records()?;
+    let events = ruta_registry::debt_events()?;
     let mut sum = LoadSummary {
         version: ruta_registry::version()?,
         ..LoadSummary::default()
@@ -36,6 +40,7 @@ pub fn load(store: &mut Store) -> Result<LoadSummary, RegistryLoadError> {
         for r in &recs {
             w.clear_registry_record(&r.project.id)?;
         }
+        w.clear_debt_events("registry")?;
     }
     for r in &recs {
         match w.write_record(r)? {
@@ -43,6 +48,18 @@ pub fn load(store: &mut Store) -> Result<LoadSummary, RegistryLoadError> {
             Outcome::Updated => sum.updated += 1,
             Outcome::Unchanged => sum.unchanged += 1,
         }
+    }
+    // Reschedulings and deferrals the registry states about its loans.
+    for e in &events {
+        let sid = w.source_id(&e.source)?;
+        w.state_debt_event(
+            &e.flow,
+            &e.change,
+            sid,
+            None,
+            e.quote.as_deref(),
+            "registry",
+        )?;
     }
     w.set_meta("registry_version", &sum.version)?;
     w.commit()?;

@@ -101,6 +101,88 @@ struct FlowDef {
     parties: Vec<PartyDef>,
     #[serde(default)]
     claims: Vec<ClaimDef>,
+    /// Reschedulings, deferrals and rate changes a source states about this loan.
+    #[serde(default)]
+    debt_events: Vec<DebtEventDef>,
+}
+
+/// A change to a loan's repayment terms, as a source states it (see
+/// `ruta_debt::DebtChange`): `kind` = `principal_deferral` (principal due `from`–`to`
+/// not paid then; `repayment` = `shift_schedule` moves every later repayment by the
+/// deferral's length, `spread_over_remaining` spreads it over the later repayments),
+/// `reprofile` (what is owed at `from` is repaid in equal semiannual instalments from
+/// `first_repayment` to `last_repayment`) or `rate_change` (from `from`, interest at
+/// `rate`: "2.5" or "LIBOR + 3.1"). Dates are YYYY-MM-DD.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DebtEventDef {
+    kind: String,
+    from: String,
+    to: Option<String>,
+    repayment: Option<String>,
+    first_repayment: Option<String>,
+    last_repayment: Option<String>,
+    rate: Option<String>,
+    source: String,
+    quote: Option<String>,
+}
+
+/// A debt event the registry states about one of its loan flows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegistryDebtEvent {
+    /// The loan's record id (`<project id>~<flow id>`).
+    pub flow: String,
+    pub change: ruta_debt::DebtChange,
+    /// The source that states it.
+    pub source: Source,
+    pub quote: Option<String>,
+}
+
+impl DebtEventDef {
+    fn change(&self) -> Result<ruta_debt::DebtChange, String> {
+        use ruta_debt::terms::{parse_date, parse_interest_rate};
+        use ruta_debt::{DebtChange, DeferredRepayment};
+        let day = |v: &Option<String>, what: &str| -> Result<chrono::NaiveDate, String> {
+            let v = v
+                .as_deref()
+                .ok_or_else(|| format!("{} needs '{what}'", self.kind))?;
+            if v.len() != 10 {
+                return Err(format!("{what} '{v}' is not YYYY-MM-DD"));
+            }
+            parse_date(v).map_err(|e| format!("{what}: {e}"))
+        };
+        let from = day(&Some(self.from.clone()), "from")?;
+        Ok(match self.kind.as_str() {
+            "principal_deferral" => DebtChange::PrincipalDeferral {
+                from,
+                to: day(&self.to, "to")?,
+                repayment: match self.repayment.as_deref() {
+                    None | Some("shift_schedule") => DeferredRepayment::ShiftSchedule,
+                    Some("spread_over_remaining") => DeferredRepayment::SpreadOverRemaining,
+                    Some(o) => {
+                        return Err(format!(
+                            "repayment '{o}': accepted values: shift_schedule, spread_over_remaining"
+                        ));
+                    }
+                },
+            },
+            "reprofile" => DebtChange::Reprofile {
+                from,
+                first_repayment: day(&self.first_repayment, "first_repayment")?,
+                last_repayment: day(&self.last_repayment, "last_repayment")?,
+            },
+            "rate_change" => DebtChange::RateChange {
+                from,
+                rate: parse_interest_rate(self.rate.as_deref().ok_or("rate_change needs 'rate'")?)
+                    .map_err(|e| format!("rate: {e}"))?,
+            },
+            other => {
+                return Err(format!(
+                    "debt event kind '{other}': accepted values: principal_deferral, reprofile, rate_change"
+                ));
+            }
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -283,8 +365,8 @@ fn default_confidence(kind: SourceKind) -> f64 {
     }
 }
 
-/// Every registry entry as a core record, validated.
-pub fn records() -> Result<Vec<Record>, RegistryError> {
+/// The registry's two files, parsed: the projects and the sources by handle.
+fn load() -> Result<(File, BTreeMap<String, Source>), RegistryError> {
     let sources: BTreeMap<String, SourceDef> =
         toml::from_str(SOURCES).map_err(|e| RegistryError::Parse(format!("sources.toml: {e}")))?;
     let file: File = toml::from_str(PROJECTS)
@@ -312,6 +394,53 @@ pub fn records() -> Result<Vec<Record>, RegistryError> {
             )
         })
         .collect();
+    Ok((file, sources))
+}
+
+/// Every rescheduling, deferral and rate change the registry states about its loans,
+/// validated: on a `loan` flow, with full dates, a known kind and a known source.
+pub fn debt_events() -> Result<Vec<RegistryDebtEvent>, RegistryError> {
+    let (file, sources) = load()?;
+    events_of(&file, &sources)
+}
+
+fn events_of(
+    file: &File,
+    sources: &BTreeMap<String, Source>,
+) -> Result<Vec<RegistryDebtEvent>, RegistryError> {
+    let mut out = Vec::new();
+    for p in &file.project {
+        for f in &p.flow {
+            let id = format!("{}~{}", p.id, f.id);
+            let err = |reason: String| RegistryError::Entry {
+                id: id.clone(),
+                reason,
+            };
+            if !f.debt_events.is_empty() && f.kind != FlowKind::Loan {
+                return Err(err("debt events belong to loan flows".into()));
+            }
+            for e in &f.debt_events {
+                let change = e.change().map_err(|r| err(format!("debt event: {r}")))?;
+                let source = sources
+                    .get(&e.source)
+                    .ok_or_else(|| err(format!("debt event: unknown source '{}'", e.source)))?
+                    .clone();
+                out.push(RegistryDebtEvent {
+                    flow: id.clone(),
+                    change,
+                    source,
+                    quote: e.quote.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every registry entry as a core record, validated.
+pub fn records() -> Result<Vec<Record>, RegistryError> {
+    let (file, sources) = load()?;
+    events_of(&file, &sources)?;
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(file.project.len() * 2);
     for p in file.project {
@@ -679,5 +808,109 @@ mod tests {
                 .any(|r| r.kind == RelationKind::SameAs
                     && r.other == "cgit-2025-2019-january-china-ocean-shipping-cosco-per-volcan")
         );
+    }
+}
+
+#[cfg(test)]
+mod debt_event_tests {
+    use super::*;
+
+    fn file(events: &str, kind: &str) -> File {
+        toml::from_str(&format!(
+            r#"
+version = "t"
+[[project]]
+id = "ecu-x"
+name = "X"
+country = "ECU"
+description = "d"
+[[project.flow]]
+id = "loan"
+kind = "{kind}"
+name = "X: loan"
+debt_events = [{events}]
+"#
+        ))
+        .unwrap()
+    }
+
+    fn sources() -> BTreeMap<String, Source> {
+        let (_, s) = load().unwrap();
+        s
+    }
+
+    #[test]
+    fn debt_events_are_read_and_checked() {
+        let src = sources();
+        let handle = src.keys().next().unwrap().clone();
+        let f = file(
+            &format!(
+                r#"{{ kind = "principal_deferral", from = "2020-05-01", to = "2021-12-31", repayment = "spread_over_remaining", source = "{handle}", quote = "q" }},
+                   {{ kind = "rate_change", from = "2022-01-01", rate = "LIBOR + 2.5", source = "{handle}" }}"#
+            ),
+            "loan",
+        );
+        let ev = events_of(&f, &src).unwrap();
+        assert_eq!(ev.len(), 2);
+        assert_eq!(ev[0].flow, "ecu-x~loan");
+        assert!(matches!(
+            ev[0].change,
+            ruta_debt::DebtChange::PrincipalDeferral {
+                repayment: ruta_debt::DeferredRepayment::SpreadOverRemaining,
+                ..
+            }
+        ));
+        assert_eq!(ev[0].quote.as_deref(), Some("q"));
+        for (events, kind, why) in [
+            (
+                format!(
+                    r#"{{ kind = "rate_change", from = "2022-01-01", rate = "2", source = "{handle}" }}"#
+                ),
+                "grant",
+                "loan flows",
+            ),
+            (
+                format!(r#"{{ kind = "deferral", from = "2022-01-01", source = "{handle}" }}"#),
+                "loan",
+                "accepted values",
+            ),
+            (
+                format!(
+                    r#"{{ kind = "principal_deferral", from = "2022-01", to = "2022-12-31", source = "{handle}" }}"#
+                ),
+                "loan",
+                "YYYY-MM-DD",
+            ),
+            (
+                format!(
+                    r#"{{ kind = "principal_deferral", from = "2022-01-01", source = "{handle}" }}"#
+                ),
+                "loan",
+                "needs 'to'",
+            ),
+            (
+                r#"{ kind = "rate_change", from = "2022-01-01", rate = "2", source = "nowhere" }"#
+                    .to_string(),
+                "loan",
+                "unknown source",
+            ),
+            (
+                format!(
+                    r#"{{ kind = "rate_change", from = "2022-01-01", rate = "low", source = "{handle}" }}"#
+                ),
+                "loan",
+                "rate",
+            ),
+        ] {
+            let e = events_of(&file(&events, kind), &src)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("ecu-x~loan") && e.contains(why), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_builtin_registry_states_valid_debt_events() {
+        debt_events().unwrap();
     }
 }

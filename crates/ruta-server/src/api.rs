@@ -48,6 +48,9 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/api/meta", get(meta))
         .route("/api/trade", get(crate::trade::trade_rows))
         .route("/api/trade/totals", get(crate::trade::trade_totals))
+        .route("/api/debt/schedule", get(crate::debt::schedule))
+        .route("/api/debt/service", get(crate::debt::service))
+        .route("/api/debt/loans", get(crate::debt::loans))
         .route("/api/openapi.json", get(openapi_json));
     if state.admin_token.is_some() {
         r = r.route("/api/import", post(import));
@@ -1030,10 +1033,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "ruta", description = "An open observatory of China's finance, investment and trade in Latin America and the Caribbean. Every number traces to a source; sources that disagree are kept side by side."),
-    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, problems, events, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals),
+    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, problems, events, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals, crate::debt::schedule, crate::debt::service, crate::debt::loans),
     modifiers(&BearerScheme),
     components(schemas(ErrorBody)),
-    tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "events"), (name = "trade"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
+    tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "events"), (name = "trade"), (name = "debt", description = "Loans as debt: schedules, debt service beside what the World Bank reports"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
 )]
 struct ApiDoc;
 

@@ -12,6 +12,7 @@
 
 mod api;
 mod cache;
+mod debt;
 mod error;
 mod params;
 mod pool;

@@ -12,6 +12,7 @@ const INDEX: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/index.html"));
 const APP: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/app.js"));
 const CHARTS: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/charts.js"));
 const TRADE: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/trade.js"));
+const DEBT: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/debt.js"));
 const STYLE: &str = include_str!(concat!(env!("RUTA_WEB_SRC"), "/style.css"));
 const ATLAS: &[u8] = include_bytes!(concat!(
     env!("RUTA_WEB_MODULES"),
@@ -54,6 +55,10 @@ pub fn routes() -> Router {
         .route(
             "/assets/trade.js",
             get(|| async { asset("text/javascript; charset=utf-8", TRADE.as_bytes()) }),
+        )
+        .route(
+            "/assets/debt.js",
+            get(|| async { asset("text/javascript; charset=utf-8", DEBT.as_bytes()) }),
         )
         .route(
             "/assets/style.css",

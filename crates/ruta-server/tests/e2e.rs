@@ -1,7 +1,8 @@
 //! The dashboard end to end in headless Chromium: `web/e2e/run.mjs` (playwright-core
 //! driving Debian's chromium) against a live server on a free local port. Loads the
 //! overview and the map, filters the projects table, opens a project page and finds its
-//! claims with sources, checks there are no console errors and that a project named
+//! claims with sources, the country page's debt card and a loan's collateral mark, checks
+//! there are no console errors and that a project named
 //! `<script>alert(1)</script>` renders as text. Screenshots go to
 //! `test-artifacts/e2e/`.
 //!
@@ -49,6 +50,33 @@ fn dashboard_in_headless_chromium() {
 
     let dir = tempfile::tempdir().expect("tempdir");
     let db = common::build_db(dir.path());
+    // Loans with terms and collateral, and the World Bank's reported debt service, for the
+    // debt card and the collateral mark (when the shared data is there).
+    {
+        let mut store = ruta_store::Store::open(&db, ruta_store::Access::ReadWrite).expect("open");
+        for (kind, rel) in [
+            (ruta_ingest::Kind::Gcdf, "gcdf3/lac_ports_fullschema.csv"),
+            (
+                ruta_ingest::Kind::WbIds,
+                "debt/ids_DT.AMT.BLAT.CD_2000-2025_LAC_all_creditors.csv",
+            ),
+            (
+                ruta_ingest::Kind::WbIds,
+                "debt/ids_DT.INT.BLAT.CD_2000-2025_LAC_all_creditors.csv",
+            ),
+        ] {
+            if let Some(f) = ruta_testdata::shared_file(rel) {
+                let r = ruta_ingest::import_file(
+                    &mut store,
+                    kind,
+                    &f,
+                    &ruta_ingest::Options::default(),
+                    &ruta_ingest::Quiet,
+                );
+                assert_eq!(r.outcome, "imported", "{}", r.summary());
+            }
+        }
+    }
     let cfg = ruta_server::Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         db,
@@ -94,6 +122,7 @@ fn dashboard_in_headless_chromium() {
         "project",
         "xss",
         "country",
+        "debt",
         "organization",
     ] {
         assert!(

@@ -106,6 +106,11 @@ pub struct FlowInfo {
     pub parties: Vec<FlowParty>,
     pub records: Vec<FlowRecord>,
     pub relations: Vec<RelationInfo>,
+    /// Loans only: the terms this record's sources state (rates percent a year; maturity
+    /// includes grace), collateral, and ruta's grant elements beside the dataset's own
+    /// (see [`crate::debt::FlowTerms`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terms: Option<crate::debt::FlowTerms>,
 }
 
 /// A party to a flow.
@@ -204,6 +209,7 @@ pub fn list_flows(
                 parties: vec![],
                 records: vec![],
                 relations: vec![],
+                terms: None,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -214,6 +220,9 @@ pub fn list_flows(
             .collect();
         flow.records = records_of(conn, &flow.id, &flow.origin)?;
         flow.relations = relations_of(conn, &flow.id)?;
+        if flow.kind == "loan" {
+            flow.terms = Some(crate::debt::flow_terms(conn, &flow.id, flow.year)?);
+        }
     }
     Ok((rows, total as u64))
 }

@@ -9,6 +9,7 @@
 //! hand it `ruta_core` records.
 
 mod claimrow;
+pub mod debt;
 mod derive;
 pub mod events;
 pub mod evidence;

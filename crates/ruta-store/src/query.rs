@@ -947,6 +947,7 @@ pub fn is_flow_field(field: &str) -> bool {
         || field == "first_repayment_date"
         || field == "last_repayment_date"
         || resolve::TERM_FIELDS.contains(&field)
+        || crate::debt::TERM_CLAIM_FIELDS.contains(&field)
 }
 
 fn events_of(conn: &Connection, project: &str) -> Result<Vec<EventInfo>> {

@@ -8,7 +8,7 @@
 pub const APPLICATION_ID: i32 = 0x5255_5441;
 
 /// Migrations, in order. Index + 1 is the schema version after applying it.
-pub const MIGRATIONS: &[&str] = &[M1, M2, M3, M4, M5];
+pub const MIGRATIONS: &[&str] = &[M1, M2, M3, M4, M5, M6];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -459,4 +459,62 @@ CREATE UNIQUE INDEX trade_values_unique
     ON trade_values(source_id, COALESCE(reporter, ''), partner, flow, year, COALESCE(hs2, ''), measure);
 CREATE INDEX trade_values_partner ON trade_values(partner, year);
 CREATE INDEX trade_values_reporter ON trade_values(reporter, year);
+"#;
+
+/// Debt: debt service as the World Bank reports it (IDS, per debtor, creditor, series
+/// and year), and the reschedulings, deferrals and rate changes sources state about
+/// loans. Self-contained: depends on `sources` only (a debt event names its loan by
+/// record id, without a foreign key, so it may be stated before the loan is imported).
+const M6: &str = r#"
+CREATE TABLE debt_service_reported (
+    id            INTEGER PRIMARY KEY,
+    -- ISO3 of the debtor country.
+    debtor        TEXT NOT NULL,
+    -- The creditor as the source names it ('China', 'Multiple Lenders').
+    creditor      TEXT NOT NULL,
+    -- ISO3 of the creditor when it is a country; NULL for groups.
+    creditor_iso3 TEXT,
+    -- 'principal' (IDS DT.AMT.BLAT.CD) or 'interest' (DT.INT.BLAT.CD) paid on public and
+    -- publicly guaranteed debt to the creditor.
+    series        TEXT NOT NULL CHECK (series IN ('principal', 'interest')),
+    series_code   TEXT,
+    year          INTEGER NOT NULL,
+    -- Current (nominal) US dollars.
+    value_usd     REAL NOT NULL CHECK (value_usd >= 0),
+    -- 1: the World Bank's projection of debt service on debt outstanding, not a payment.
+    projected     INTEGER NOT NULL DEFAULT 0,
+    source_id     INTEGER NOT NULL REFERENCES sources(id),
+    -- Where in the source: "line 12".
+    locator       TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+CREATE UNIQUE INDEX debt_service_reported_unique
+    ON debt_service_reported(source_id, debtor, creditor, series, year);
+CREATE INDEX debt_service_reported_debtor ON debt_service_reported(debtor, creditor_iso3, year);
+
+CREATE TABLE debt_events (
+    id              INTEGER PRIMARY KEY,
+    -- The loan's record id (any record of its same-flow group).
+    flow_id         TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('principal_deferral', 'reprofile', 'rate_change')),
+    -- From when the change applies (ISO date).
+    from_date       TEXT NOT NULL,
+    -- principal_deferral: the last day of the deferral window.
+    to_date         TEXT,
+    -- principal_deferral: 'shift_schedule' or 'spread_over_remaining'.
+    repayment       TEXT CHECK (repayment IS NULL OR repayment IN ('shift_schedule', 'spread_over_remaining')),
+    -- reprofile: the new first and last repayment dates.
+    first_repayment TEXT,
+    last_repayment  TEXT,
+    -- rate_change: the new rate as stated ("2.0", "LIBOR + 3.1"), percent a year.
+    rate            TEXT,
+    source_id       INTEGER NOT NULL REFERENCES sources(id),
+    locator         TEXT,
+    quote           TEXT,
+    -- Who stated it: 'registry', or the record whose import stated it.
+    stated_by       TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    UNIQUE (flow_id, kind, from_date, source_id)
+);
+CREATE INDEX debt_events_flow ON debt_events(flow_id);
 "#;

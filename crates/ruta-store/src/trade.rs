@@ -719,7 +719,7 @@ mod tests {
             dataset_version: Some("v1".into()),
             record_id: Some(file.into()),
             note: None,
-            file: None,
+            file: Some(file.into()),
             sheet: None,
             line: None,
         }
