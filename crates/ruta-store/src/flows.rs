@@ -362,7 +362,7 @@ const CHINESE: &str = "o.country IN ('CHN', 'HKG', 'MAC')";
 /// naming none is "unattributed", so the lenders add up to the loan total.
 pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>> {
     let (base, params) = counted_sql(f);
-    let sql = match by.column() {
+    let rows = match by.column() {
         Some(col) => {
             let order = if by == StatsBy::Year {
                 "ORDER BY k IS NULL, k"
@@ -370,30 +370,18 @@ pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>>
                 "ORDER BY 2 DESC, 1"
             };
             let col = col.replace("f.", "");
-            format!(
+            let sql = format!(
                 "SELECT {col} AS k, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base}) GROUP BY {col} {order}"
-            )
+            );
+            conn.prepare_cached(&sql)?
+                .query_map(params_from_iter(params.iter()), |r| {
+                    let key: Value = r.get(0)?;
+                    Ok((key, r.get::<_, f64>(1)?, r.get::<_, i64>(2)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?
         }
-        None => format!(
-            "WITH b AS ({base}),
-                  l AS (SELECT DISTINCT g.group_id AS gid, pa.org_id FROM flows g
-                        JOIN parties pa ON pa.project_id = g.id JOIN organizations o ON o.id = pa.org_id
-                        WHERE pa.role = 'lender' AND {CHINESE}
-                          AND g.group_id IN (SELECT group_id FROM b WHERE kind = 'loan')),
-                  n AS (SELECT gid, COUNT(*) AS n FROM l GROUP BY gid)
-             SELECT COALESCE(l.org_id, 'unattributed'), COALESCE(SUM(b.amount_usd / COALESCE(n.n, 1)), 0),
-                    COUNT(DISTINCT b.id)
-             FROM b LEFT JOIN l ON l.gid = b.group_id LEFT JOIN n ON n.gid = b.group_id
-             WHERE b.kind = 'loan' GROUP BY 1 ORDER BY 2 DESC, 1"
-        ),
+        None => lender_totals(conn, &base, &params)?,
     };
-    let rows = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(params.iter()), |r| {
-            let key: Value = r.get(0)?;
-            Ok((key, r.get::<_, f64>(1)?, r.get::<_, i64>(2)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::with_capacity(rows.len());
     for (key, amount, count) in rows {
         let (key, label) = match key {
@@ -424,6 +412,66 @@ pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>>
             count: count as u64,
         });
     }
+    Ok(out)
+}
+
+/// Lender totals over the counted loans of `base`: each loan's amount split evenly
+/// among the distinct Chinese lenders named by any record of its flow group, or
+/// "unattributed". Aggregated in Rust from two linear scans (a correlated join was
+/// quadratic at 200,000 flows). Rows are (org id or "unattributed", USD, loans),
+/// largest first.
+fn lender_totals(
+    conn: &Connection,
+    base: &str,
+    params: &[Value],
+) -> Result<Vec<(Value, f64, i64)>> {
+    use std::collections::HashMap;
+    let loans_sql = format!("SELECT group_id, amount_usd FROM ({base}) WHERE kind = 'loan'");
+    let loans = conn
+        .prepare_cached(&loans_sql)?
+        .query_map(params_from_iter(params.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<f64>>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let lenders_sql = format!(
+        "SELECT DISTINCT g.group_id, pa.org_id FROM flows g
+           JOIN parties pa ON pa.project_id = g.id AND pa.role = 'lender'
+           JOIN organizations o ON o.id = pa.org_id
+         WHERE {CHINESE}
+           AND g.group_id IN (SELECT group_id FROM ({base}) WHERE kind = 'loan')"
+    );
+    let mut by_group: HashMap<String, Vec<String>> = HashMap::new();
+    let mut rows = conn.prepare_cached(&lenders_sql)?;
+    let mut it = rows.query(params_from_iter(params.iter()))?;
+    while let Some(r) = it.next()? {
+        by_group
+            .entry(r.get::<_, String>(0)?)
+            .or_default()
+            .push(r.get::<_, String>(1)?);
+    }
+    let mut totals: HashMap<String, (f64, i64)> = HashMap::new();
+    const NONE: &[String] = &[];
+    let unattributed = ["unattributed".to_string()];
+    for (group, amount) in &loans {
+        let lenders = by_group.get(group).map(Vec::as_slice).unwrap_or(NONE);
+        let lenders = if lenders.is_empty() { &unattributed[..] } else { lenders };
+        let share = amount.unwrap_or(0.0) / lenders.len() as f64;
+        for l in lenders {
+            let t = totals.entry(l.clone()).or_default();
+            t.0 += share;
+            t.1 += 1;
+        }
+    }
+    let mut out: Vec<(Value, f64, i64)> = totals
+        .into_iter()
+        .map(|(k, (a, n))| (Value::Text(k), a, n))
+        .collect();
+    out.sort_by(|a, b| {
+        b.1.total_cmp(&a.1).then_with(|| match (&a.0, &b.0) {
+            (Value::Text(x), Value::Text(y)) => x.cmp(y),
+            _ => std::cmp::Ordering::Equal,
+        })
+    });
     Ok(out)
 }
 
