@@ -1,4 +1,5 @@
-//! One function per subcommand; each opens the store, calls a library, renders.
+//! One function per subcommand; each opens the store, calls a library, renders
+//! (`import.rs`, `news.rs` and `link.rs` hold the larger ones).
 
 use crate::cli::{
     Cli, Command, DetailFormat, FlowsArgs, Format, ProjectArgs, ProjectsArgs, StatsArgs,
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::cli::IngestWhat::News(n) => crate::news::ingest(&cli.db, n),
         },
         Command::Evidence(a) => crate::news::evidence(&cli.db, a),
+        Command::Link(a) => crate::link::run(&cli.db, a),
         Command::Serve(a) => serve(&cli.db, a),
     }
 }

@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod import;
+mod link;
 mod news;
 mod output;
 

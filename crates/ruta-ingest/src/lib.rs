@@ -5,7 +5,9 @@
 //! [`import_file`] drives one file inside one store transaction: bad rows are reported
 //! with file, line, column, value and reason and skipped (or, with `strict`, abort the
 //! file); anything that makes the file unreadable aborts it; either way nothing is half
-//! written. Importers never query the database.
+//! written. Before the file's transaction commits, the records it wrote are linked to
+//! the stored flows ([`link`]), so an import and the relations it implies land together.
+//! Importers never query the database.
 
 pub mod adm;
 pub mod cgef;
@@ -13,6 +15,7 @@ pub mod cgit;
 pub mod gcdf;
 pub mod geojson;
 pub mod input;
+pub mod link;
 pub mod news;
 pub mod parse;
 pub mod registry;
@@ -128,6 +131,8 @@ pub struct FileReport {
     pub outside_region: u64,
     pub seconds: f64,
     pub problems: Vec<Problem>,
+    /// What linking the file's records to the stored flows did.
+    pub link: Option<link::LinkSummary>,
 }
 
 impl FileReport {
@@ -152,6 +157,13 @@ impl FileReport {
             s.push_str(&format!(", {} outside the region", self.outside_region));
         }
         s.push_str(&format!(" in {:.2} s", self.seconds));
+        if let Some(l) = &self.link {
+            s.push_str(&format!(
+                "; linked: {} relation(s) applied, {} candidate(s) for review (`ruta link review`)",
+                l.changes.applied.len(),
+                l.changes.new_candidates.len()
+            ));
+        }
         match self.outcome.as_str() {
             "dry-run" => s.push_str(" (dry run: nothing written)"),
             "aborted" => s.push_str(" (aborted: nothing written)"),
@@ -212,6 +224,7 @@ pub fn import_file(
             _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
         };
         if ok && !opts.dry_run {
+            report.link = link::link_written(&mut w).map_err(ImportError::Store)?;
             w.log_import(
                 kind.as_str(),
                 &report.file,

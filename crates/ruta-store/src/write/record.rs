@@ -107,6 +107,7 @@ impl Writer<'_> {
         let adopted = rec.flow.is_some() && self.adopt_adm_values(&p.id)?;
         self.fts_projects.insert(p.id.clone());
         self.touched.insert(p.id.clone());
+        self.written.insert(p.id.clone());
         if !exists {
             self.membership_dirty = true;
         }
