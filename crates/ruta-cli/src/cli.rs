@@ -277,6 +277,9 @@ pub struct ImportArgs {
     /// Write a JSON report of every file and every problem
     #[arg(long, value_name = "FILE.json")]
     pub report: Option<PathBuf>,
+    /// Do not link the imported records to the stored flows (run `ruta link` later)
+    #[arg(long = "no-link")]
+    pub no_link: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -103,6 +103,9 @@ pub struct Options {
     /// The first bad row aborts the file.
     pub strict: bool,
     pub region: Region,
+    /// Link the file's records to the stored flows before committing (`ruta import
+    /// --no-link` leaves it to a later `ruta link`).
+    pub link: bool,
 }
 
 impl Default for Options {
@@ -111,6 +114,7 @@ impl Default for Options {
             dry_run: false,
             strict: false,
             region: Region::Lac,
+            link: true,
         }
     }
 }
@@ -224,7 +228,9 @@ pub fn import_file(
             _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
         };
         if ok && !opts.dry_run {
-            report.link = link::link_written(&mut w).map_err(ImportError::Store)?;
+            if opts.link {
+                report.link = link::link_written(&mut w).map_err(ImportError::Store)?;
+            }
             w.log_import(
                 kind.as_str(),
                 &report.file,

@@ -25,6 +25,7 @@
 pub mod blocking;
 pub mod comparison;
 pub mod corpus;
+pub mod eval;
 pub mod linker;
 pub mod model;
 pub mod record;

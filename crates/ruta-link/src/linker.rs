@@ -268,28 +268,26 @@ impl<'r> Linker<'r> {
         };
         // Clusters seeded by what others stated.
         let mut cl = Clusters::new(&self.corpus);
-        let mut stated: HashSet<(usize, usize)> = HashSet::new();
+        let mut financed: Vec<(usize, usize)> = Vec::new();
         for k in known {
             let (Some(&a), Some(&b)) = (pos.get(k.from.as_str()), pos.get(k.to.as_str())) else {
                 continue;
             };
-            let key = (a.min(b), a.max(b));
-            if !k.same_flow {
-                continue;
-            }
-            if k.holds {
-                stated.insert(key);
-                cl.force(a, b);
-            } else {
-                cl.forbid(a, b);
+            match (k.same_flow(), k.holds) {
+                (true, true) => cl.force(a, b),
+                (true, false) => cl.forbid(a, b),
+                (false, true) if k.kind == RelationKind::Finances => financed.push((a, b)),
+                _ => {}
             }
         }
+        // Flows as others stated them: the model's proposals within one are redundant.
+        let stated_root: Vec<usize> = (0..n).map(|i| cl.root(i)).collect();
         let upper = weight_of(self.settings.upper);
         let mut proposals = Vec::new();
         let mut pending: Vec<(Scored, Option<String>)> = Vec::new();
         for s in &pairs {
             let (i, j) = (s.i as usize, s.j as usize);
-            if stated.contains(&(i.min(j), i.max(j))) || cl.forbidden(i, j) && cl.decided(i, j) {
+            if stated_root[i] == stated_root[j] || cl.decided(i, j) {
                 continue;
             }
             if s.weight >= upper {
@@ -312,7 +310,11 @@ impl<'r> Linker<'r> {
             proposals.push(self.same_flow_proposal(&s, Judgement::Candidate, note));
         }
         if self.settings.finances {
-            let (f, compared) = self.finances_proposals(scope, &mut cl);
+            let financed: HashSet<(usize, usize)> = financed
+                .into_iter()
+                .map(|(a, b)| (stated_root[a], stated_root[b]))
+                .collect();
+            let (f, compared) = self.finances_proposals(scope, &mut cl, &financed, &stated_root);
             report.finances_pairs = compared;
             proposals.extend(f);
         }
@@ -366,7 +368,13 @@ impl<'r> Linker<'r> {
     }
 
     /// Loans × contracts of the same country within three years.
-    fn finances_proposals(&self, scope: &Scope, cl: &mut Clusters) -> (Vec<Proposal>, u64) {
+    fn finances_proposals(
+        &self,
+        scope: &Scope,
+        cl: &mut Clusters,
+        financed: &HashSet<(usize, usize)>,
+        stated_root: &[usize],
+    ) -> (Vec<Proposal>, u64) {
         let recs = self.corpus.records;
         let in_scope = |i: usize| match scope {
             Scope::All => true,
@@ -410,7 +418,9 @@ impl<'r> Linker<'r> {
                     if !(in_scope(i) || in_scope(j)) || cl.same(i, j) {
                         continue;
                     }
-                    if investment_cluster.contains(&cl.root(j)) {
+                    if investment_cluster.contains(&cl.root(j))
+                        || financed.contains(&(stated_root[i], stated_root[j]))
+                    {
                         continue;
                     }
                     compared += 1;

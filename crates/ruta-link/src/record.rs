@@ -136,14 +136,24 @@ impl LinkRecord {
 }
 
 /// A relation statement already made by a dataset, the registry, a rule or a person,
-/// which clustering respects: positives join clusters before the model's proposals,
-/// negatives (a person's rejection) keep two clusters apart.
+/// which the linker respects: same-flow statements (`same_as`, `supersedes`) that hold
+/// join clusters before the model's proposals; a person's rejection of one keeps two
+/// clusters apart; a `finances` statement that holds makes the model's own redundant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Known {
+    pub kind: ruta_core::RelationKind,
     pub from: String,
     pub to: String,
-    /// `same_as` or `supersedes` (both mean: one flow).
-    pub same_flow: bool,
     /// The statement holds (true) or a person rejected it (false).
     pub holds: bool,
+}
+
+impl Known {
+    /// Whether the statement says the two records are one flow.
+    pub fn same_flow(&self) -> bool {
+        matches!(
+            self.kind,
+            ruta_core::RelationKind::SameAs | ruta_core::RelationKind::Supersedes
+        )
+    }
 }

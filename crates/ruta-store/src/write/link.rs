@@ -140,7 +140,7 @@ impl Writer<'_> {
     }
 
     /// The statements the linker respects: every same-flow relation (`same_as`,
-    /// `supersedes`) that holds, except the linker's own within `scope` (which the run
+    /// `supersedes`) and `finances` that holds, except the linker's own within `scope` (which the run
     /// replaces; None = all of them), and a person's rejections.
     pub fn link_known(&self, scope: Option<&HashSet<String>>) -> Result<Vec<Known>> {
         let rels = load_relations(&self.tx)?;
@@ -154,11 +154,11 @@ impl Writer<'_> {
             |k: RelationKind| matches!(k, RelationKind::SameAs | RelationKind::Supersedes);
         let mut out: Vec<Known> = effective(&kept)
             .into_iter()
-            .filter(|r| same_flow(r.kind))
+            .filter(|r| same_flow(r.kind) || r.kind == RelationKind::Finances)
             .map(|r| Known {
+                kind: r.kind,
                 from: r.from.clone(),
                 to: r.to.clone(),
-                same_flow: true,
                 holds: true,
             })
             .collect();
@@ -174,9 +174,9 @@ impl Writer<'_> {
         for r in latest.values() {
             if r.judgement == Judgement::Negative && same_flow(r.kind) {
                 out.push(Known {
+                    kind: r.kind,
                     from: r.from.clone(),
                     to: r.to.clone(),
-                    same_flow: true,
                     holds: false,
                 });
             }
