@@ -83,5 +83,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for err in &e.errors {
         println!("  {err}");
     }
+    if std::env::var_os("SHOW_FINANCES").is_some() {
+        let name = |id: &str| {
+            records
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.name.chars().take(70).collect::<String>())
+                .unwrap_or_default()
+        };
+        for p in positive("finances") {
+            println!(
+                "  finances p={:.4}: {} → {}",
+                p.score,
+                name(&p.from),
+                name(&p.to)
+            );
+        }
+    }
     Ok(())
 }

@@ -310,10 +310,11 @@ impl CgitColumns {
             attributes,
         };
         let mut rec = Record::new(&format!("aei-cgit-{}", self.layout), project);
-        rec.flow = Some(FlowStmt::stated(
-            flow,
-            format!("AEI {} layout: {basis}", self.layout),
-        ));
+        let mut stmt = FlowStmt::stated(flow, format!("AEI {} layout: {basis}", self.layout));
+        // The combined table does not say which rows are investments and which are
+        // contracts: unless the row matched the investment table, the kind is ruta's.
+        stmt.kind_inferred = self.layout == "2020" && matched.is_none();
+        rec.flow = Some(stmt);
         let src = c.dataset_source(
             DATASET,
             self.version(),

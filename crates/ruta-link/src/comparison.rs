@@ -4,9 +4,9 @@
 //! a match weight through its m and u probabilities. A comparison that cannot be made
 //! (a record without an amount) falls in the `null` level, whose weight is 0.
 //!
-//! Comparisons of the same-flow model: [`Comparison::Kind`], `Year`, `Month`, `Amount`,
+//! Comparisons of the same-flow model: [`Comparison::Country`], `Kind`, `Year`, `Month`, `Amount`,
 //! `Financiers`, `Counterparts`, `Name`, `Sector`, `Sources`, `Release`. Comparisons of
-//! the loan → contract model (`finances`): `YearGap`, `AmountRatio`, `Builder`, `Name`,
+//! the loan → contract model (`finances`): `Country`, `YearGap`, `AmountRatio`, `Builder`, `Name`,
 //! `Sector`.
 
 use crate::corpus::{Corpus, Prep};
@@ -33,6 +33,10 @@ pub const NULL: u8 = u8::MAX;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
+    /// Countries: the same; different (or one regional). Every blocking rule requires
+    /// the same country, but λ is the probability that two *random* records match, so
+    /// the agreement is evidence the weight must count (Fellegi–Sunter over all pairs).
+    Country,
     /// Flow kinds: the same; compatible (one unknown, or an equity investment and an
     /// acquisition, or an inferred kind); different.
     Kind,
@@ -88,6 +92,13 @@ impl Comparison {
     /// estimate u from its own random pairs (`model::Model::estimate_u`).
     pub fn levels(self) -> &'static [LevelDef] {
         match self {
+            Country => {
+                const L: &[LevelDef] = &[
+                    lv("same country", 0.97, 0.12),
+                    lv("different countries", 0.03, 0.88),
+                ];
+                L
+            }
             Kind => {
                 const L: &[LevelDef] = &[
                     lv("same kind", 0.90, 0.45),
@@ -201,6 +212,7 @@ impl Comparison {
     /// The name used in evidence and reports.
     pub fn name(self) -> &'static str {
         match self {
+            Country => "country",
             Kind => "kind",
             Year => "year",
             Month => "month",
@@ -355,6 +367,13 @@ impl Comparison {
     /// the contract.
     pub fn compare(self, c: &Corpus<'_>, a: &Prep, b: &Prep) -> Outcome {
         match self {
+            Country => {
+                if a.country == 0 && b.country == 0 {
+                    Outcome::NULL
+                } else {
+                    Outcome::at(if a.country == b.country { 0 } else { 1 })
+                }
+            }
             Kind => Outcome::at(if a.kind == b.kind {
                 0
             } else if kinds_compatible(a.kind, b.kind) || a.kind_inferred || b.kind_inferred {

@@ -250,9 +250,11 @@ impl<'r> Corpus<'r> {
         (self.org_df.get(org as usize).copied().unwrap_or(0) as f64 / n).max(1.0 / n)
     }
 
-    /// Whether two organizations' names are one name written two ways: the distinctive
-    /// words of one contain the other's (at least two words), or each word pairs with a
-    /// spelling variant ("Banko Industrial and Comercial" ~ "Banco Industrial e Comerical").
+    /// Whether two organizations' names are one name written two ways: they share a
+    /// distinctive word (not one of [`ORG_GENERIC`]), and shared words make up at least
+    /// half of the shorter name, words matching their spelling variants ("Jiangxi
+    /// Ganfeng" ~ "Ganfeng Lithium"; "Banko Industrial and Comercial" ~ "Banco
+    /// Industrial e Comerical"; not "State Grid" ~ "State Power Investment").
     pub fn similar_orgs(&self, a: u32, b: u32) -> bool {
         let (Some(x), Some(y)) = (self.org_words.get(&a), self.org_words.get(&b)) else {
             return false;
@@ -261,13 +263,63 @@ impl<'r> Corpus<'r> {
             return false;
         }
         let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
-        let matched = short
+        let shared: Vec<&String> = short
             .iter()
             .filter(|w| long.iter().any(|v| v == *w || text::same_word(w, v)))
-            .count();
-        matched == short.len() && (short.len() >= 2 || (short.len() == 1 && long.len() == 1))
+            .collect();
+        shared.iter().any(|w| !ORG_GENERIC.contains(&w.as_str())) && shared.len() * 2 >= short.len()
     }
 }
+
+/// Words of organization names that do not tell one organization from another
+/// (after `text::tokens` has dropped "China", "Group", "Corporation" …).
+pub const ORG_GENERIC: &[&str] = &[
+    "national",
+    "international",
+    "state",
+    "holding",
+    "industrial",
+    "industry",
+    "commercial",
+    "energy",
+    "power",
+    "electric",
+    "construction",
+    "engineering",
+    "development",
+    "bank",
+    "resources",
+    "mining",
+    "metals",
+    "petroleum",
+    "oil",
+    "gas",
+    "trust",
+    "technology",
+    "shipping",
+    "general",
+    "heavy",
+    "machinery",
+    "communications",
+    "railway",
+    "rail",
+    "road",
+    "bridge",
+    "port",
+    "harbour",
+    "harbor",
+    "water",
+    "hydro",
+    "fund",
+    "capital",
+    "asset",
+    "management",
+    "municipal",
+    "province",
+    "provincial",
+    "city",
+    "agricultural",
+];
 
 /// Maps each word to the commonest spelling variant of it, when that one is commoner.
 fn fuzzy_canon(names: &[String], df: &[u32]) -> HashMap<u32, u32> {

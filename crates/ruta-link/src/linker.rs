@@ -55,13 +55,13 @@ pub struct Settings {
 impl Default for Settings {
     /// Thresholds chosen on ruta's labelled pairs (BENCHMARKS.md, "Record linkage"):
     /// applied from a match probability of 0.99 (weight 6.6), reviewed from 0.2
-    /// (weight −2); finances applied from 0.95 and reviewed from 0.2.
+    /// (weight −2); finances applied from 0.99 and reviewed from 0.5.
     fn default() -> Settings {
         Settings {
             upper: 0.99,
             lower: 0.2,
-            finances_upper: 0.95,
-            finances_lower: 0.2,
+            finances_upper: 0.99,
+            finances_lower: 0.5,
             u_pairs: 200_000,
             seed: 0x5275_7461,
             matches_per_record: 0.5,
@@ -146,8 +146,16 @@ impl<'r> Linker<'r> {
         let mut same_flow =
             Model::same_flow((settings.matches_per_record / (n - 1.0)).clamp(1e-9, 0.5));
         let u_pairs = same_flow.estimate_u(&corpus, settings.u_pairs, settings.seed);
-        let contracts = records.iter().filter(|r| contract_like(r)).count().max(1) as f64;
-        let finances = Model::finances((settings.contracts_per_loan / contracts).clamp(1e-9, 0.5));
+        let contracts: Vec<usize> = (0..records.len())
+            .filter(|&i| contract_like(&records[i]))
+            .collect();
+        let loans: Vec<usize> = (0..records.len())
+            .filter(|&i| records[i].kind == FlowKind::Loan)
+            .collect();
+        let mut finances = Model::finances(
+            (settings.contracts_per_loan / contracts.len().max(1) as f64).clamp(1e-9, 0.5),
+        );
+        finances.estimate_u_between(&corpus, &loans, &contracts, settings.u_pairs, settings.seed);
         Linker {
             corpus,
             index,
@@ -304,7 +312,10 @@ impl<'r> Linker<'r> {
         }
         for (s, note) in pending {
             let (i, j) = (s.i as usize, s.j as usize);
-            if cl.same(i, j) || cl.decided(i, j) {
+            // Two records of one release are never one flow: not worth a review.
+            let one_release = self.corpus.prepared[i].release != 0
+                && self.corpus.prepared[i].release == self.corpus.prepared[j].release;
+            if cl.same(i, j) || cl.decided(i, j) || one_release {
                 continue;
             }
             proposals.push(self.same_flow_proposal(&s, Judgement::Candidate, note));

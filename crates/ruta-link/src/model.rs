@@ -126,6 +126,7 @@ impl Model {
         Model::with_priors(
             "same_flow",
             vec![
+                Country,
                 Kind,
                 Year,
                 Month,
@@ -146,7 +147,7 @@ impl Model {
         use Comparison::*;
         Model::with_priors(
             "finances",
-            vec![YearGap, AmountRatio, Builder, Name, Sector],
+            vec![Country, YearGap, AmountRatio, Builder, Name, Sector],
             lambda,
         )
     }
@@ -245,18 +246,31 @@ impl Model {
     /// `estimate_u_using_random_sampling`): u = share of the random pairs in the level,
     /// among those where the comparison could be made. Levels never seen keep a floor
     /// of half a pair. Deterministic for a given `seed`. Returns the number of pairs
-    /// sampled (0 when the corpus has fewer than 50 records: the priors stay).
+    /// sampled (0 when there are too few records to sample: the priors stay).
     pub fn estimate_u(&mut self, c: &Corpus<'_>, pairs: usize, seed: u64) -> usize {
-        let n = c.prepared.len();
-        if n < 50 {
+        let all: Vec<usize> = (0..c.prepared.len()).collect();
+        self.estimate_u_between(c, &all, &all, pairs, seed)
+    }
+
+    /// [`Model::estimate_u`] over random pairs (one record of `left`, one of `right`):
+    /// for the finances model, random loans and contracts.
+    pub fn estimate_u_between(
+        &mut self,
+        c: &Corpus<'_>,
+        left: &[usize],
+        right: &[usize],
+        pairs: usize,
+        seed: u64,
+    ) -> usize {
+        if left.len() < 10 || right.len() < 10 || left.len() * right.len() < 500 {
             return 0;
         }
         let mut counts: Vec<Vec<f64>> = self.params.iter().map(|l| vec![0.0; l.len()]).collect();
         let mut rng = SplitMix(seed);
         let mut drawn = 0;
         for _ in 0..pairs {
-            let i = (rng.next() % n as u64) as usize;
-            let j = (rng.next() % n as u64) as usize;
+            let i = left[(rng.next() % left.len() as u64) as usize];
+            let j = right[(rng.next() % right.len() as u64) as usize];
             if i == j {
                 continue;
             }

@@ -188,8 +188,29 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("energia", "energy"),
 ];
 
+/// Words of country names (every country's English name, the LAC states' Spanish and
+/// Portuguese names): the country comparison already counts them, and a name that says
+/// "(Ecuador)" says nothing about which Ecuadorian deal it is.
+fn country_words() -> &'static std::collections::HashSet<String> {
+    static W: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    W.get_or_init(|| {
+        let mut names: Vec<String> = ruta_core::country::all()
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
+        for c in ruta_core::country::lac() {
+            names.extend([c.name_en.clone(), c.name_es.clone(), c.name_pt.clone()]);
+        }
+        names
+            .iter()
+            .flat_map(|n| fold(n).split(' ').map(str::to_string).collect::<Vec<_>>())
+            .filter(|w| w.len() >= 4 && !["santa", "saint", "lucia", "kitts"].contains(&w.as_str()))
+            .collect()
+    })
+}
+
 fn is_stopword(w: &str) -> bool {
-    STOPWORDS.contains(&w)
+    STOPWORDS.contains(&w) || country_words().contains(w)
 }
 
 fn canonical(w: &str) -> &str {
