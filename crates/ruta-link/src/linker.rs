@@ -277,10 +277,14 @@ impl<'r> Linker<'r> {
         // Clusters seeded by what others stated.
         let mut cl = Clusters::new(&self.corpus);
         let mut financed: Vec<(usize, usize)> = Vec::new();
+        let mut by_person: HashSet<(usize, usize)> = HashSet::new();
         for k in known {
             let (Some(&a), Some(&b)) = (pos.get(k.from.as_str()), pos.get(k.to.as_str())) else {
                 continue;
             };
+            if k.person {
+                by_person.insert((a.min(b), a.max(b)));
+            }
             match (k.same_flow(), k.holds) {
                 (true, true) => cl.force(a, b),
                 (true, false) => cl.forbid(a, b),
@@ -295,6 +299,16 @@ impl<'r> Linker<'r> {
         let mut pending: Vec<(Scored, Option<String>)> = Vec::new();
         for s in &pairs {
             let (i, j) = (s.i as usize, s.j as usize);
+            if by_person.contains(&(i.min(j), i.max(j))) {
+                // The model's own judgement, kept beside the person's decision.
+                let j = if s.weight >= upper {
+                    Judgement::Positive
+                } else {
+                    Judgement::Candidate
+                };
+                proposals.push(self.same_flow_proposal(s, j, None));
+                continue;
+            }
             if stated_root[i] == stated_root[j] || cl.decided(i, j) {
                 continue;
             }

@@ -146,6 +146,10 @@ pub struct Known {
     pub to: String,
     /// The statement holds (true) or a person rejected it (false).
     pub holds: bool,
+    /// A person's decision: the model still states its own judgement on the pair (so
+    /// that undoing the decision gives the pair back to the model), but clustering
+    /// follows the person.
+    pub person: bool,
 }
 
 impl Known {

@@ -160,6 +160,7 @@ impl Writer<'_> {
                 from: r.from.clone(),
                 to: r.to.clone(),
                 holds: true,
+                person: r.origin == RelationOrigin::Person,
             })
             .collect();
         // A person's latest decision on a pair, when it is a rejection.
@@ -178,6 +179,7 @@ impl Writer<'_> {
                     from: r.from.clone(),
                     to: r.to.clone(),
                     holds: false,
+                    person: true,
                 });
             }
         }
