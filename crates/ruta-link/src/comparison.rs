@@ -59,7 +59,7 @@ pub enum Comparison {
     Counterparts,
     /// Names and aliases: cosine similarity of their distinctive words, each weighted
     /// by its inverse document frequency (a shared "Sinovensa" says more than a shared
-    /// "oil"): ≥ 0.55, ≥ 0.30, ≥ 0.12, below.
+    /// "oil"): ≥ 0.55 with at least two shared words, ≥ 0.30, ≥ 0.12, below.
     Name,
     /// ruta's sector groups: the same; different.
     Sector,
@@ -438,12 +438,18 @@ impl Comparison {
             }
             Name => match name_similarity(c, a, b) {
                 None => Outcome::NULL,
-                Some(s) => Outcome::at(
-                    NAME_CUTS
+                Some(s) => {
+                    let level = NAME_CUTS
                         .iter()
                         .position(|cut| s >= *cut)
-                        .unwrap_or(NAME_CUTS.len()) as u8,
-                ),
+                        .unwrap_or(NAME_CUTS.len()) as u8;
+                    // One shared word ("port") is never the strongest level.
+                    if level == 0 && shared(&a.words, &b.words).nth(1).is_none() {
+                        Outcome::at(1)
+                    } else {
+                        Outcome::at(level)
+                    }
+                }
             },
             Sector => match (a.sector, b.sector) {
                 (Some(x), Some(y)) => Outcome::at(if x == y { 0 } else { 1 }),

@@ -312,7 +312,12 @@ impl<'r> Linker<'r> {
             if stated_root[i] == stated_root[j] || cl.decided(i, j) {
                 continue;
             }
-            if s.weight >= upper {
+            if s.weight >= upper && !self.identified(i, j) {
+                pending.push((
+                    *s,
+                    Some("not applied: neither an amount nor a party could be compared".into()),
+                ));
+            } else if s.weight >= upper {
                 match cl.try_join(i, j) {
                     Ok(()) => proposals.push(self.same_flow_proposal(s, Judgement::Positive, None)),
                     Err(why) => {
@@ -349,6 +354,21 @@ impl<'r> Linker<'r> {
             .count();
         report.candidates = proposals.len() - report.positive;
         (proposals, report)
+    }
+
+    /// Whether a pair can be applied without a person: an amount, or the financiers, or
+    /// the counterparts of both records could be compared. Names, places and years alone
+    /// ("Port A", Peru, 2019) never join two flows automatically.
+    fn identified(&self, i: usize, j: usize) -> bool {
+        use crate::comparison::{Comparison, NULL};
+        let (a, b) = (&self.corpus.prepared[i], &self.corpus.prepared[j]);
+        [
+            Comparison::Amount,
+            Comparison::Financiers,
+            Comparison::Counterparts,
+        ]
+        .iter()
+        .any(|c| c.compare(&self.corpus, a, b).level != NULL)
     }
 
     fn same_flow_proposal(&self, s: &Scored, j: Judgement, note: Option<String>) -> Proposal {
