@@ -8,7 +8,9 @@
 //! themselves) and commitment years within a window; on top:
 //! - [`BlockingRule::Financier`]: a shared lender, investor, contractor or donor.
 //! - [`BlockingRule::Amount`]: amounts within about 10 % (nominal-dollar readings in the
-//!   same or an adjacent bin of width ln 1.1).
+//!   same bin of width ln 1.1) or, with `adjacent`, 21 % (the neighbouring bins too).
+//! - [`BlockingRule::FinancierAmount`]: both a shared financier and amounts within ~21 %
+//!   (for large sets, where a big lender's block is too big on its own).
 //! - [`BlockingRule::Word`]: a shared name word that at most `max_df` records use.
 
 use crate::corpus::{Corpus, Prep};
@@ -19,8 +21,12 @@ use std::collections::HashMap;
 pub enum BlockingRule {
     /// Same country, years within `window`, a shared financier.
     Financier { window: i32 },
-    /// Same country, years within `window`, amounts within about 10 %.
-    Amount { window: i32 },
+    /// Same country, years within `window`, amounts in the same bin of width ln 1.1
+    /// (within 10 %), or with `adjacent` also in the neighbouring bins (within ~21 %).
+    Amount { window: i32, adjacent: bool },
+    /// Same country, years within `window`, a shared financier and amounts in the same
+    /// or a neighbouring bin.
+    FinancierAmount { window: i32 },
     /// Same country, years within `window`, a shared name word used by at most
     /// `max_df` records.
     Word { window: i32, max_df: u32 },
@@ -42,9 +48,13 @@ impl BlockingRule {
             BlockingRule::Financier { window } => {
                 format!("same country, years within {window}, a shared financier")
             }
-            BlockingRule::Amount { window } => {
-                format!("same country, years within {window}, amounts within ~10%")
-            }
+            BlockingRule::Amount { window, adjacent } => format!(
+                "same country, years within {window}, amounts within ~{}%",
+                if *adjacent { 21 } else { 10 }
+            ),
+            BlockingRule::FinancierAmount { window } => format!(
+                "same country, years within {window}, a shared financier and amounts within ~21%"
+            ),
             BlockingRule::Word { window, max_df } => format!(
                 "same country, years within {window}, a shared name word used by at most {max_df} records"
             ),
@@ -54,7 +64,8 @@ impl BlockingRule {
     fn window(&self) -> i32 {
         match self {
             BlockingRule::Financier { window }
-            | BlockingRule::Amount { window }
+            | BlockingRule::Amount { window, .. }
+            | BlockingRule::FinancierAmount { window }
             | BlockingRule::Word { window, .. } => *window,
         }
     }
@@ -66,6 +77,13 @@ impl BlockingRule {
             BlockingRule::Financier { .. } => out.extend(p.financiers.iter().map(|&o| o as u64)),
             BlockingRule::Amount { .. } => {
                 out.extend(p.usd.iter().map(|&x| amount_bin(x) as u64));
+            }
+            BlockingRule::FinancierAmount { .. } => {
+                for &o in &p.financiers {
+                    for &x in &p.usd {
+                        out.push(((o as u64) << 32) | (amount_bin(x) as u32 as u64));
+                    }
+                }
             }
             BlockingRule::Word { max_df, .. } => out.extend(
                 p.words
@@ -81,16 +99,26 @@ impl BlockingRule {
     /// The keys to look up for a record: its own, and for amounts the adjacent bins.
     fn probes(&self, c: &Corpus<'_>, p: &Prep, out: &mut Vec<u64>) {
         self.keys(c, p, out);
-        if let BlockingRule::Amount { .. } = self {
-            let own: Vec<u64> = out.clone();
-            for k in own {
-                let b = k as i64;
-                out.push((b - 1) as u64);
-                out.push((b + 1) as u64);
+        let own: Vec<u64> = out.clone();
+        match self {
+            BlockingRule::Amount { adjacent: true, .. } => {
+                for k in own {
+                    let b = k as i64;
+                    out.push((b - 1) as u64);
+                    out.push((b + 1) as u64);
+                }
             }
-            out.sort_unstable();
-            out.dedup();
+            BlockingRule::FinancierAmount { .. } => {
+                for k in own {
+                    let (o, b) = (k >> 32, (k as u32) as i32);
+                    out.push((o << 32) | ((b - 1) as u32 as u64));
+                    out.push((o << 32) | ((b + 1) as u32 as u64));
+                }
+            }
+            _ => {}
         }
+        out.sort_unstable();
+        out.dedup();
     }
 }
 
@@ -98,7 +126,10 @@ impl BlockingRule {
 pub fn default_rules() -> Vec<BlockingRule> {
     vec![
         BlockingRule::Financier { window: 1 },
-        BlockingRule::Amount { window: 1 },
+        BlockingRule::Amount {
+            window: 1,
+            adjacent: true,
+        },
         BlockingRule::Word {
             window: 2,
             max_df: 50,

@@ -93,8 +93,11 @@ impl<'r> Corpus<'r> {
         let mut raw_words: Vec<Vec<u32>> = Vec::with_capacity(records.len());
         let mut org_words: HashMap<u32, Vec<String>> = HashMap::new();
         let mut prepared = Vec::with_capacity(records.len());
-        for r in records {
-            let words: Vec<u32> = text::tokens(&r.name)
+        use rayon::prelude::*;
+        let tokenised: Vec<Vec<String>> =
+            records.par_iter().map(|r| text::tokens(&r.name)).collect();
+        for (r, toks) in records.iter().zip(tokenised) {
+            let words: Vec<u32> = toks
                 .iter()
                 .map(|w| strings.get(&format!("w:{w}")))
                 .collect();
@@ -321,15 +324,18 @@ pub const ORG_GENERIC: &[&str] = &[
     "agricultural",
 ];
 
-/// Maps each word to the commonest spelling variant of it, when that one is commoner.
+/// Maps each rare word (named by at most 3 records: typos are rare) to the commonest
+/// spelling variant of it (`text::same_word`) among commoner words of the same first two
+/// letters and a length within one.
 fn fuzzy_canon(names: &[String], df: &[u32]) -> HashMap<u32, u32> {
-    let mut buckets: HashMap<(u8, usize), Vec<u32>> = HashMap::new();
+    let mut buckets: HashMap<([u8; 2], usize), Vec<u32>> = HashMap::new();
     for (i, n) in names.iter().enumerate() {
         if let Some(w) = n.strip_prefix("w:")
             && w.len() >= 5
         {
+            let b = w.as_bytes();
             buckets
-                .entry((w.as_bytes()[0], w.len()))
+                .entry(([b[0], b[1]], w.len()))
                 .or_default()
                 .push(i as u32 + 1);
         }
@@ -337,7 +343,7 @@ fn fuzzy_canon(names: &[String], df: &[u32]) -> HashMap<u32, u32> {
     let word = |id: u32| &names[id as usize - 1][2..];
     let mut canon = HashMap::new();
     for (&(first, len), ids) in &buckets {
-        for &a in ids {
+        for &a in ids.iter().filter(|&&a| df[a as usize] <= 3) {
             let mut best = a;
             for l in [len - 1, len, len + 1] {
                 let Some(others) = buckets.get(&(first, l)) else {
@@ -345,9 +351,9 @@ fn fuzzy_canon(names: &[String], df: &[u32]) -> HashMap<u32, u32> {
                 };
                 for &b in others {
                     if b != a
+                        && df[b as usize] > df[a as usize]
                         && (df[b as usize], std::cmp::Reverse(b))
                             > (df[best as usize], std::cmp::Reverse(best))
-                        && df[b as usize] > df[a as usize]
                         && text::same_word(word(a), word(b))
                     {
                         best = b;

@@ -295,7 +295,9 @@ impl<'r> Linker<'r> {
         // Flows as others stated them: the model's proposals within one are redundant.
         let stated_root: Vec<usize> = (0..n).map(|i| cl.root(i)).collect();
         let upper = weight_of(self.settings.upper);
-        let mut proposals = Vec::new();
+        // Decisions first (sequential: clustering is order-dependent), proposals with
+        // their waterfalls after (in parallel).
+        let mut decided: Vec<(Scored, Judgement, Option<String>)> = Vec::new();
         let mut pending: Vec<(Scored, Option<String>)> = Vec::new();
         for s in &pairs {
             let (i, j) = (s.i as usize, s.j as usize);
@@ -306,20 +308,22 @@ impl<'r> Linker<'r> {
                 } else {
                     Judgement::Candidate
                 };
-                proposals.push(self.same_flow_proposal(s, j, None));
+                decided.push((*s, j, None));
                 continue;
             }
             if stated_root[i] == stated_root[j] || cl.decided(i, j) {
                 continue;
             }
-            if s.weight >= upper && !self.identified(i, j) {
-                pending.push((
-                    *s,
-                    Some("not applied: neither an amount nor a party could be compared".into()),
-                ));
+            let gate = if s.weight >= upper {
+                self.applicable(i, j)
+            } else {
+                Ok(())
+            };
+            if let Err(why) = gate {
+                pending.push((*s, Some(why)));
             } else if s.weight >= upper {
                 match cl.try_join(i, j) {
-                    Ok(()) => proposals.push(self.same_flow_proposal(s, Judgement::Positive, None)),
+                    Ok(()) => decided.push((*s, Judgement::Positive, None)),
                     Err(why) => {
                         report.constrained += 1;
                         pending.push((*s, Some(why)));
@@ -337,8 +341,12 @@ impl<'r> Linker<'r> {
             if cl.same(i, j) || cl.decided(i, j) || one_release {
                 continue;
             }
-            proposals.push(self.same_flow_proposal(&s, Judgement::Candidate, note));
+            decided.push((s, Judgement::Candidate, note));
         }
+        let mut proposals: Vec<Proposal> = decided
+            .into_par_iter()
+            .map(|(s, j, note)| self.same_flow_proposal(&s, j, note))
+            .collect();
         if self.settings.finances {
             let financed: HashSet<(usize, usize)> = financed
                 .into_iter()
@@ -356,19 +364,35 @@ impl<'r> Linker<'r> {
         (proposals, report)
     }
 
-    /// Whether a pair can be applied without a person: an amount, or the financiers, or
-    /// the counterparts of both records could be compared. Names, places and years alone
-    /// ("Port A", Peru, 2019) never join two flows automatically.
-    fn identified(&self, i: usize, j: usize) -> bool {
+    /// Whether a pair above the upper threshold can be applied without a person (else
+    /// it is proposed for review, with the reason):
+    /// - an amount, or the financiers, or the counterparts of both records could be
+    ///   compared — names, places and years alone ("Port A", Peru, 2019) never join two
+    ///   flows;
+    /// - amounts more than 25 % apart join only records that state the same month (a
+    ///   release's revision of one deal: AEI's Shaanxi 1,010 → 110 in June 2010), not
+    ///   two loans of one year and lender (AidData's Las Bambas $6 bn and $969 m).
+    fn applicable(&self, i: usize, j: usize) -> Result<(), String> {
         use crate::comparison::{Comparison, NULL};
         let (a, b) = (&self.corpus.prepared[i], &self.corpus.prepared[j]);
-        [
+        let level = |c: Comparison| c.compare(&self.corpus, a, b).level;
+        if [
             Comparison::Amount,
             Comparison::Financiers,
             Comparison::Counterparts,
         ]
         .iter()
-        .any(|c| c.compare(&self.corpus, a, b).level != NULL)
+        .all(|&c| level(c) == NULL)
+        {
+            return Err("not applied: neither an amount nor a party could be compared".into());
+        }
+        let far = Comparison::Amount.levels().len() as u8 - 1;
+        if level(Comparison::Amount) == far && level(Comparison::Month) != 0 {
+            return Err(
+                "not applied: amounts more than 25% apart and no common commitment month".into(),
+            );
+        }
+        Ok(())
     }
 
     fn same_flow_proposal(&self, s: &Scored, j: Judgement, note: Option<String>) -> Proposal {
@@ -644,11 +668,8 @@ impl Clusters {
         }
         let x = self.releases_of(ra);
         let y = self.releases_of(rb);
-        if let Some(r) = x.iter().find(|r| y.contains(r)) {
-            let who = (0..self.names.len())
-                .find(|&k| self.release_names[k] == *r)
-                .map(|k| self.names[k].clone())
-                .unwrap_or_default();
+        if x.iter().any(|r| y.contains(r)) {
+            let who = self.names[a].clone();
             return Err(format!(
                 "kept apart: the flow would hold two records of {who} (a release lists a flow once)"
             ));

@@ -265,20 +265,42 @@ impl Model {
         if left.len() < 10 || right.len() < 10 || left.len() * right.len() < 500 {
             return 0;
         }
-        let mut counts: Vec<Vec<f64>> = self.params.iter().map(|l| vec![0.0; l.len()]).collect();
-        let mut rng = SplitMix(seed);
+        // Sampled in 16 chunks with seeds derived from `seed`, in parallel: the same
+        // pairs whatever the number of threads.
+        use rayon::prelude::*;
+        let empty: Vec<Vec<f64>> = self.params.iter().map(|l| vec![0.0; l.len()]).collect();
+        let chunks = 16usize;
+        let per = pairs.div_ceil(chunks);
+        let parts: Vec<(Vec<Vec<f64>>, usize)> = (0..chunks)
+            .into_par_iter()
+            .map(|k| {
+                let mut counts = empty.clone();
+                let mut rng = SplitMix(seed ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                let mut drawn = 0;
+                for _ in 0..per {
+                    let i = left[(rng.next() % left.len() as u64) as usize];
+                    let j = right[(rng.next() % right.len() as u64) as usize];
+                    if i == j {
+                        continue;
+                    }
+                    drawn += 1;
+                    for (k, cmp) in self.comparisons.iter().enumerate() {
+                        let o = cmp.compare(c, &c.prepared[i], &c.prepared[j]);
+                        if o.level != NULL {
+                            counts[k][o.level as usize] += 1.0;
+                        }
+                    }
+                }
+                (counts, drawn)
+            })
+            .collect();
+        let mut counts = empty;
         let mut drawn = 0;
-        for _ in 0..pairs {
-            let i = left[(rng.next() % left.len() as u64) as usize];
-            let j = right[(rng.next() % right.len() as u64) as usize];
-            if i == j {
-                continue;
-            }
-            drawn += 1;
-            for (k, cmp) in self.comparisons.iter().enumerate() {
-                let o = cmp.compare(c, &c.prepared[i], &c.prepared[j]);
-                if o.level != NULL {
-                    counts[k][o.level as usize] += 1.0;
+        for (part, d) in parts {
+            drawn += d;
+            for (k, levels) in part.iter().enumerate() {
+                for (l, v) in levels.iter().enumerate() {
+                    counts[k][l] += v;
                 }
             }
         }
