@@ -388,6 +388,33 @@
     );
   }
 
+  // A flow's relations: kind, the other record, and why the relation exists — the
+  // dataset field, registry entry or rule; the linker's match probability (its
+  // waterfall on hover); or the person who decided.
+  function relationWhy(r) {
+    if (r.origin === "linker") {
+      const ev = r.evidence || {};
+      const rows = (ev.rows || []).filter((x) => x.weight !== 0).map((x) => `${x.comparison}: ${x.level} (${x.weight > 0 ? "+" : ""}${x.weight})`);
+      return { text: `linker p=${r.score === null ? "?" : Number(r.score).toFixed(3)}${r.judgement === "candidate" ? ", candidate" : ""}`, title: `${r.rule}; ${ev.blocking_rule || ""}\n${rows.join("\n")}\nmatch weight ${ev.match_weight}` };
+    }
+    if (r.origin === "person") return { text: `${r.judgement === "negative" ? "rejected" : r.judgement === "positive" ? "accepted" : "decision undone"} by ${(r.evidence && r.evidence.decided_by) || "a person"}`, title: r.created_at };
+    return { text: `${r.origin}: ${r.rule}`, title: r.rule };
+  }
+
+  function relationList(rels) {
+    const shown = (rels || []).filter((r) => r.kind !== "same_project");
+    if (!shown.length) return "—";
+    return h(
+      "ul",
+      { class: "relations" },
+      shown.map((r) => {
+        const why = relationWhy(r);
+        const arrow = r.direction === "out" ? "→" : r.direction === "in" ? "←" : "~";
+        return h("li", { title: why.title }, `${label(r.kind)} ${arrow} `, h("span", { class: "mono" }, r.other), h("span", { class: "muted" }, ` (${why.text})`));
+      })
+    );
+  }
+
   async function projectPage(id) {
     const p = await api(`/api/projects/${enc(id)}`);
     const fields = [
@@ -415,7 +442,7 @@
         "Flows",
         p.flows.length
           ? table(
-              ["Flow", "Kind", "Year", "Amount", "Constant 2021 USD", "Counted", "Evidence"],
+              ["Flow", "Kind", "Year", "Amount", "Constant 2021 USD", "Counted", "Evidence", "Relations (why)"],
               p.flows.map((f) => [
                 h("span", { class: "mono" }, f.id),
                 [label(f.kind) + (f.kind_inferred ? " (inferred)" : ""), f.terms ? [" ", Debt.loanMark(f.terms), " ", Debt.termsLine(f.terms)] : null],
@@ -424,6 +451,7 @@
                 usd(f.amount_usd),
                 f.counted ? "yes" : h("span", { class: "muted", title: f.not_counted_reason }, "no: " + f.not_counted_reason.replace(/_/g, " ")),
                 f.records.map((r) => (r.dataset === "registry" ? "ruta registry" : `${r.dataset} ${r.version || ""}${r.file ? ", " + r.file : ""}${r.sheet ? " [" + r.sheet + "]" : ""}${r.line ? " line " + r.line : ""}`)).join("; "),
+                relationList(f.relations),
               ]),
               { numeric: [2, 4] }
             )

@@ -58,6 +58,9 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Search figures from the news that no project could be linked to
     Evidence(EvidenceArgs),
+    /// Find the same flow across datasets, releases, the registry and articles, and the
+    /// loan behind each contract; review, accept, reject or undo what the linker proposes
+    Link(LinkArgs),
     /// Serve the JSON API (OpenAPI at /api/openapi.json) and the dashboard
     Serve(ServeArgs),
     /// Write the whole database as a Frictionless Data Package (datapackage.json + CSVs)
@@ -355,6 +358,9 @@ pub struct ImportArgs {
     /// Write a JSON report of every file and every problem
     #[arg(long, value_name = "FILE.json")]
     pub report: Option<PathBuf>,
+    /// Do not link the imported records to the stored flows (run `ruta link` later)
+    #[arg(long = "no-link")]
+    pub no_link: bool,
 }
 
 fn parse_trade_by(s: &str) -> Result<ruta_store::trade::TradeBy, String> {
@@ -673,4 +679,70 @@ pub struct DebtLoansArgs {
     pub common: DebtCommon,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+fn parse_relation_kind(s: &str) -> Result<ruta_core::RelationKind, String> {
+    s.parse()
+        .map_err(|e: ruta_core::UnknownValue| e.to_string())
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Without a subcommand, `ruta link` links every flow in the database with every other the\nblocking rules propose, replaces what earlier runs proposed, and reports what it applied.\nImports link the records they write automatically.\n\nHow a pair is decided: a Fellegi-Sunter match weight (the sum of each comparison's log2(m/u)\nand a prior) is turned into a probability. From 0.99 the relation is applied (judgement\npositive) and totals count the flow once; from 0.2 it is a candidate for `ruta link review`.\nA person's decision (accept, reject) wins over the model, survives re-imports and re-runs,\nand `undo` gives the decision back to the model."
+)]
+pub struct LinkArgs {
+    #[command(subcommand)]
+    pub what: Option<LinkWhat>,
+    /// Output of the run's report
+    #[arg(long, value_enum, default_value_t = DetailFormat::Table)]
+    pub format: DetailFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LinkWhat {
+    /// List the linker's candidates (not yet decided by a person) with their evidence
+    Review(LinkReviewArgs),
+    /// Record that the relation between two records holds (wins over the model)
+    Accept(LinkDecideArgs),
+    /// Record that the relation between two records does not hold (wins over the model)
+    Reject(LinkDecideArgs),
+    /// Withdraw a person's decision on two records: the model's judgement applies again
+    Undo(LinkDecideArgs),
+    /// Show how the linker scores two records: the match-weight waterfall
+    Explain(LinkPairArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LinkReviewArgs {
+    /// Only candidates of this kind (same_as, supersedes, finances …)
+    #[arg(long, value_name = "KIND", value_parser = parse_relation_kind)]
+    pub kind: Option<ruta_core::RelationKind>,
+    /// Maximum candidates (0 = all)
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: u32,
+    #[arg(long, value_enum, default_value_t = DetailFormat::Table)]
+    pub format: DetailFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct LinkDecideArgs {
+    /// One record id (for directed kinds: the loan, the newer release, the part)
+    pub a: String,
+    /// The other record id
+    pub b: String,
+    /// same_as, supersedes, finances, refinances, part_of, same_project (default: the
+    /// kind the linker or another origin stated for the pair, else same_as)
+    #[arg(long, value_name = "KIND", value_parser = parse_relation_kind)]
+    pub kind: Option<ruta_core::RelationKind>,
+    /// Who decides (recorded with the decision)
+    #[arg(long, value_name = "NAME", env = "USER", default_value = "unknown")]
+    pub by: String,
+}
+
+#[derive(Args, Debug)]
+pub struct LinkPairArgs {
+    pub a: String,
+    pub b: String,
+    #[arg(long, value_enum, default_value_t = DetailFormat::Table)]
+    pub format: DetailFormat,
 }

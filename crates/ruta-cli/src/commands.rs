@@ -1,4 +1,5 @@
-//! One function per subcommand; each opens the store, calls a library, renders.
+//! One function per subcommand; each opens the store, calls a library, renders
+//! (`import.rs`, `news.rs` and `link.rs` hold the larger ones).
 
 use crate::cli::{
     Cli, Command, DetailFormat, FlowsArgs, Format, ProjectArgs, ProjectsArgs, StatsArgs,
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Evidence(a) => crate::news::evidence(&cli.db, a),
         Command::Trade(a) => crate::trade::run(&cli.db, a),
         Command::Debt(a) => crate::debt::run(&cli.db, a),
+        Command::Link(a) => crate::link::run(&cli.db, a),
         Command::Serve(a) => serve(&cli.db, a),
         Command::Export(a) => export(&cli.db, a),
     }

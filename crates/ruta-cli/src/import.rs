@@ -55,6 +55,7 @@ pub fn run(db: &Path, a: ImportArgs) -> Result<()> {
     let opts = Options {
         dry_run: a.dry_run,
         strict: a.strict,
+        link: !a.no_link,
         region: match a.region {
             RegionArg::Lac => Region::Lac,
             RegionArg::All => Region::All,

@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod debt;
 mod import;
+mod link;
 mod news;
 mod output;
 mod trade;

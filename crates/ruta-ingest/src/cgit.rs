@@ -9,12 +9,13 @@
 //! M&A (a target or a share bought) flows, construction rows construction contracts.
 //! The combined table does not say which rows are which; ruta decides, in order: (1) a
 //! row matching an investment of the investment table already in the database (same
-//! year, month and country, amount within 2%) is that investment, and the newer release
-//! `supersedes` it (rule `aei-release-match`) so totals count it once; (2) a greenfield
+//! year, month and country, amount within 2%) is an investment; (2) a greenfield
 //! mark or a share size means an investment; (3) an entity that is a builder (name
 //! contains Construction, Engineering, Railway, Hydro, Power, Harbour, Machinery …) or a
 //! row with no transaction party means a construction contract; (4) otherwise an
-//! investment. The reason is the flow's `kind_basis`.
+//! investment. The reason is the flow's `kind_basis`. Which rows of the two releases are
+//! one deal — and that the newer release supersedes the older — is the record linker's
+//! call (`ruta_link`, run at the end of the import), not this importer's.
 
 use crate::gcdf::Region;
 use crate::table::{Cells, Header, normalize};
@@ -22,7 +23,7 @@ use crate::{Problem, parse};
 use ruta_core::model::{ClaimValue, FlowStmt, OrgRef, Party, Project, Record};
 use ruta_core::sector::{ClassifyInput, classify};
 use ruta_core::text::slug;
-use ruta_core::{FlowKind, RelationKind, RelationOrigin, Role};
+use ruta_core::{FlowKind, Role};
 use ruta_store::Writer;
 use serde_json::json;
 use std::cell::RefCell;
@@ -309,19 +310,11 @@ impl CgitColumns {
             attributes,
         };
         let mut rec = Record::new(&format!("aei-cgit-{}", self.layout), project);
-        rec.flow = Some(FlowStmt::stated(
-            flow,
-            format!("AEI {} layout: {basis}", self.layout),
-        ));
-        if let Some(newer) = &matched {
-            rec.relate(
-                RelationKind::Supersedes,
-                newer,
-                false,
-                RelationOrigin::Rule,
-                "aei-release-match: same year, month and country, amount within 2%",
-            );
-        }
+        let mut stmt = FlowStmt::stated(flow, format!("AEI {} layout: {basis}", self.layout));
+        // The combined table does not say which rows are investments and which are
+        // contracts: unless the row matched the investment table, the kind is ruta's.
+        stmt.kind_inferred = self.layout == "2020" && matched.is_none();
+        rec.flow = Some(stmt);
         let src = c.dataset_source(
             DATASET,
             self.version(),

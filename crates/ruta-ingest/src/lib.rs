@@ -5,7 +5,9 @@
 //! [`import_file`] drives one file inside one store transaction: bad rows are reported
 //! with file, line, column, value and reason and skipped (or, with `strict`, abort the
 //! file); anything that makes the file unreadable aborts it; either way nothing is half
-//! written. Importers never query the database.
+//! written. Before the file's transaction commits, the records it wrote are linked to
+//! the stored flows ([`link`]), so an import and the relations it implies land together.
+//! Importers never query the database.
 
 pub mod adm;
 pub mod cgef;
@@ -15,6 +17,7 @@ pub mod dots;
 pub mod gcdf;
 pub mod geojson;
 pub mod input;
+pub mod link;
 pub mod news;
 pub mod parse;
 pub mod ports;
@@ -126,6 +129,9 @@ pub struct Options {
     /// The first bad row aborts the file.
     pub strict: bool,
     pub region: Region,
+    /// Link the file's records to the stored flows before committing (`ruta import
+    /// --no-link` leaves it to a later `ruta link`).
+    pub link: bool,
 }
 
 impl Default for Options {
@@ -134,6 +140,7 @@ impl Default for Options {
             dry_run: false,
             strict: false,
             region: Region::Lac,
+            link: true,
         }
     }
 }
@@ -161,6 +168,8 @@ pub struct FileReport {
     /// longer than the store waits (try again later).
     #[serde(skip)]
     pub write_locked: bool,
+    /// What linking the file's records to the stored flows did.
+    pub link: Option<link::LinkSummary>,
 }
 
 impl FileReport {
@@ -188,6 +197,13 @@ impl FileReport {
             s.push_str(&format!(", {} not kept", self.not_kept));
         }
         s.push_str(&format!(" in {:.2} s", self.seconds));
+        if let Some(l) = &self.link {
+            s.push_str(&format!(
+                "; linked: {} relation(s) applied, {} candidate(s) for review (`ruta link review`)",
+                l.changes.applied.len(),
+                l.changes.new_candidates.len()
+            ));
+        }
         match self.outcome.as_str() {
             "dry-run" => s.push_str(" (dry run: nothing written)"),
             "aborted" => s.push_str(" (aborted: nothing written)"),
@@ -254,6 +270,9 @@ pub fn import_file(
             _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
         };
         if ok && !opts.dry_run {
+            if opts.link {
+                report.link = link::link_written(&mut w).map_err(ImportError::Store)?;
+            }
             w.log_import(
                 kind.as_str(),
                 &report.file,

@@ -18,6 +18,7 @@ use ruta_store::explore::{
     self, CountryDetail, CountrySummary, MatrixRow, OrgDetail, OrgSummary, SearchResults,
 };
 use ruta_store::flows::{self as flowq, FlowInfo, FrontierRow, StatRow, StatsBy};
+use ruta_store::link::LinkCandidate;
 use ruta_store::problems::{Population, ProblemRow, ProblemsBy};
 use ruta_store::query::{self, ProjectDetail, ProjectSummary, SourceInfo};
 use serde::Serialize;
@@ -34,6 +35,7 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/api/projects.geojson", get(projects_geojson))
         .route("/api/projects/{id}", get(project))
         .route("/api/flows", get(flow_list))
+        .route("/api/link/candidates", get(link_candidates))
         .route("/api/stats/flows", get(flows))
         .route("/api/stats/frontier-share", get(frontier_share))
         .route("/api/stats/problems", get(problems))
@@ -431,6 +433,68 @@ async fn flow_list(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<FlowPage
         .with(|s| flowq::list_flows(s.conn(), &f, limit, offset))?;
     let next = offset + items.len() as u64;
     Ok(Json(FlowPage {
+        items,
+        total,
+        limit,
+        offset,
+        next_offset: (next < total).then_some(next),
+    }))
+}
+
+/// Which candidates `/api/link/candidates` lists.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct CandidateParams {
+    /// same_as, supersedes, finances, refinances, part_of.
+    kind: Option<String>,
+    /// 1–1000 (default 50).
+    limit: Option<u32>,
+    /// Rows to skip (default 0).
+    offset: Option<u64>,
+}
+
+/// A page of linker candidates.
+#[derive(Serialize, ToSchema)]
+pub struct CandidatePage {
+    pub items: Vec<LinkCandidate>,
+    /// Candidates awaiting a person's decision.
+    pub total: u64,
+    pub limit: u32,
+    pub offset: u64,
+    pub next_offset: Option<u64>,
+}
+
+/// Relations the record linker proposes but does not apply (match probability between
+/// its thresholds, or kept apart by a constraint) and no person has decided yet,
+/// strongest first, each with both records and the match-weight waterfall that
+/// explains it. Decide with `ruta link accept|reject A B`.
+#[utoipa::path(get, path = "/api/link/candidates", tag = "link", params(CandidateParams),
+    responses((status = 200, body = CandidatePage), (status = 400, body = ErrorBody)))]
+async fn link_candidates(State(st): St, RawQuery(raw): RawQuery) -> ApiResult<CandidatePage> {
+    let p = Params::parse(raw.as_deref(), &[&["kind"], PAGING])?;
+    let kind = match p.get("kind") {
+        None => None,
+        Some(k) => Some(
+            ruta_core::RelationKind::parse(k)
+                .ok_or_else(|| {
+                    ApiError::param(
+                        "kind",
+                        format!(
+                            "unknown relation kind '{k}'; accepted values: {}",
+                            ruta_core::RelationKind::names().join(", ")
+                        ),
+                    )
+                })?
+                .as_str(),
+        ),
+    };
+    let (limit, offset) = p.page(DEFAULT_LIMIT, MAX_LIMIT)?;
+    let (items, total) = st
+        .pool
+        .with(|s| ruta_store::link::candidates(s.conn(), kind, limit, offset))?;
+    let next = offset + items.len() as u64;
+    Ok(Json(CandidatePage {
         items,
         total,
         limit,
@@ -1033,10 +1097,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "ruta", description = "An open observatory of China's finance, investment and trade in Latin America and the Caribbean. Every number traces to a source; sources that disagree are kept side by side."),
-    paths(projects, project, projects_csv, projects_geojson, flow_list, flows, frontier_share, problems, events, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals, crate::debt::schedule, crate::debt::service, crate::debt::loans),
+    paths(projects, project, projects_csv, projects_geojson, flow_list, link_candidates, flows, frontier_share, problems, events, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals, crate::debt::schedule, crate::debt::service, crate::debt::loans),
     modifiers(&BearerScheme),
     components(schemas(ErrorBody)),
-    tags((name = "projects"), (name = "flows"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "events"), (name = "trade"), (name = "debt", description = "Loans as debt: schedules, debt service beside what the World Bank reports"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
+    tags((name = "projects"), (name = "flows"), (name = "link", description = "What the record linker proposes for review"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "events"), (name = "trade"), (name = "debt", description = "Loans as debt: schedules, debt service beside what the World Bank reports"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))
 )]
 struct ApiDoc;
 

@@ -808,3 +808,28 @@ fn read_only_and_admin_token_exclude_each_other() {
     let e = ruta_server::state(&cfg).err().expect("missing database");
     assert!(e.to_string().contains("no such database"));
 }
+
+#[tokio::test]
+async fn link_candidates_and_relations_say_why() {
+    let v = ok("/api/link/candidates?limit=5").await;
+    assert!(v["total"].is_number());
+    for c in items(&v) {
+        assert!(
+            c["score"].is_number() && c["evidence"]["rows"].is_array(),
+            "{c}"
+        );
+        assert!(c["from"]["id"].is_string() && c["to"]["kind"].is_string());
+    }
+    error("/api/link/candidates?kind=cousin", StatusCode::BAD_REQUEST).await;
+    // Every relation on a flow names its origin and rule; the linker's carry a score
+    // and their waterfall.
+    let f = ok("/api/flows?limit=1000").await;
+    for flow in items(&f) {
+        for r in flow["relations"].as_array().unwrap() {
+            assert!(r["origin"].is_string() && r["rule"].is_string());
+            if r["origin"] == "linker" {
+                assert!(r["score"].is_number() && r["evidence"]["match_weight"].is_number());
+            }
+        }
+    }
+}

@@ -62,6 +62,13 @@ pub struct RelationInfo {
     pub score: Option<f64>,
     /// positive, negative or candidate.
     pub judgement: String,
+    /// Why it exists: for the linker, the match-weight waterfall (blocking rule, each
+    /// comparison's level, m, u and weight, total weight and probability); for a person,
+    /// who decided and when.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub evidence: Option<serde_json::Value>,
+    /// When it was stated (ISO 8601 UTC).
+    pub created_at: String,
 }
 
 /// One flow: a financial commitment stated by one record.
@@ -260,7 +267,7 @@ fn records_of(conn: &Connection, id: &str, origin: &str) -> Result<Vec<FlowRecor
 pub fn relations_of(conn: &Connection, id: &str) -> Result<Vec<RelationInfo>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, kind, from_id, to_id, origin, rule, score, judgement FROM relations
+            "SELECT id, kind, from_id, to_id, origin, rule, score, judgement, evidence, created_at FROM relations
              WHERE from_id = ?1 OR to_id = ?1 ORDER BY id",
         )?
         .query_map([id], |r| {
@@ -282,6 +289,10 @@ pub fn relations_of(conn: &Connection, id: &str) -> Result<Vec<RelationInfo>> {
                 rule: r.get(5)?,
                 score: r.get(6)?,
                 judgement: r.get(7)?,
+                evidence: r
+                    .get::<_, Option<String>>(8)?
+                    .and_then(|e| serde_json::from_str(&e).ok()),
+                created_at: r.get(9)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?)
@@ -454,7 +465,11 @@ fn lender_totals(
     let unattributed = ["unattributed".to_string()];
     for (group, amount) in &loans {
         let lenders = by_group.get(group).map(Vec::as_slice).unwrap_or(NONE);
-        let lenders = if lenders.is_empty() { &unattributed[..] } else { lenders };
+        let lenders = if lenders.is_empty() {
+            &unattributed[..]
+        } else {
+            lenders
+        };
         let share = amount.unwrap_or(0.0) / lenders.len() as f64;
         for l in lenders {
             let t = totals.entry(l.clone()).or_default();

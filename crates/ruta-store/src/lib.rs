@@ -3,7 +3,7 @@
 //! [`Store::open`] checks a file before it writes a byte (is it SQLite? is it ruta's?
 //! is its schema newer than this build?), then migrates it. [`Writer`] writes core
 //! records idempotently inside one transaction; [`query`] reads projects, claims,
-//! statistics and full text.
+//! statistics and full text; [`link`] reads what the record linker proposed.
 //!
 //! The store knows nothing of file formats, articles, HTTP or the registry: callers
 //! hand it `ruta_core` records.
@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod explore;
 pub mod export;
 pub mod flows;
+pub mod link;
 pub mod problems;
 pub mod query;
 pub mod schema;
@@ -25,7 +26,7 @@ mod write;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 
-pub use write::{LocatedProject, Outcome, StoredFlow, Writer, timestamp};
+pub use write::{LinkChanges, LocatedProject, Outcome, StoredFlow, Writer, timestamp};
 
 /// Everything that can go wrong opening or using the store. Messages are one line and
 /// name the file.

@@ -3,15 +3,18 @@
 //! One concept per file: [`Writer`] and its transaction here; sources, organizations and
 //! the gazetteer in `catalog`; records, their flows, relations and locations in
 //! `record`; claims, events and the record-level display in `claims`; full-text
-//! indexing in `fts`. What is derived from all records at once — which records form one
-//! project, what totals count, each project's displayed aggregates — is computed at
-//! commit by `crate::derive`.
+//! indexing in `fts`; what the record linker reads and writes in `link`. What is
+//! derived from all records at once — which records form one project, what totals
+//! count, each project's displayed aggregates — is computed at commit by
+//! `crate::derive`.
 
 mod catalog;
 pub(crate) mod claims;
 mod fts;
+mod link;
 mod record;
 
+pub use link::LinkChanges;
 pub use record::{LocatedProject, StoredFlow};
 
 use crate::{Result, now};
@@ -43,6 +46,8 @@ pub struct Writer<'c> {
     pub(crate) fts_orgs: Vec<String>,
     /// Records written in this transaction (their projects are re-derived at commit).
     pub(crate) touched: HashSet<String>,
+    /// Records written in this transaction (kept through `derive`, for the linker).
+    pub(crate) written: HashSet<String>,
     /// Whether records or relations were added or changed (projects must be re-joined).
     pub(crate) membership_dirty: bool,
     /// Whether flows or relations changed (counts must be re-decided).
@@ -61,6 +66,7 @@ impl<'c> Writer<'c> {
             fts_claims: Vec::new(),
             fts_orgs: Vec::new(),
             touched: HashSet::new(),
+            written: HashSet::new(),
             membership_dirty: false,
             counting_dirty: false,
         })

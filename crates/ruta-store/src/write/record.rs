@@ -111,6 +111,7 @@ impl Writer<'_> {
             // A fresh record's aggregates were written with it.
             self.touched.insert(p.id.clone());
         }
+        self.written.insert(p.id.clone());
         if !exists {
             self.membership_dirty = true;
         }
