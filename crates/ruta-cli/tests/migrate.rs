@@ -141,6 +141,24 @@ fn a_schema_3_database_is_carried_forward() {
         .map(|r| r["amount_usd"].as_f64().unwrap())
         .sum();
     assert!((total - counted).abs() < 1.0, "{total} vs {counted}");
+    // The precomputed totals (migration 7) are filled and equal the scan of counted flows.
+    let precomputed: f64 = one(&db, "SELECT TOTAL(amount_usd) FROM flow_totals");
+    assert!(precomputed > 0.0);
+    assert!(
+        (precomputed - counted).abs() < 1.0,
+        "{precomputed} vs {counted}"
+    );
+    let loans: f64 = one(
+        &db,
+        "SELECT TOTAL(amount_usd) FROM counted_flows WHERE kind = 'loan'",
+    );
+    let by_lender: f64 = one(&db, "SELECT TOTAL(amount_usd) FROM lender_totals");
+    assert!((loans - by_lender).abs() < 1.0, "{loans} vs {by_lender}");
+    let projects: i64 = one(&db, "SELECT COUNT(*) FROM projects WHERE id = canonical_id");
+    assert_eq!(
+        one::<i64>(&db, "SELECT SUM(projects) FROM project_counts"),
+        projects
+    );
     // Opening it again changes nothing.
     let before: i64 = one(&db, "SELECT COUNT(*) FROM claims");
     assert!(ruta(&db, &["init"]).status.success());

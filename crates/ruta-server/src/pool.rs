@@ -165,7 +165,15 @@ impl Pool {
         watch
             .deadline
             .store((at.as_millis() as u64).max(1), Ordering::Release);
+        // One read transaction per request: every query of a page sees the same state,
+        // and SQLite takes its read lock once instead of once per statement (pages that
+        // run a query per row spent most of their time locking).
+        let conn = slot.store.conn();
+        let began = conn.is_autocommit() && conn.execute_batch("BEGIN").is_ok();
         let r = f(&slot.store);
+        if began && !conn.is_autocommit() {
+            let _ = conn.execute_batch("COMMIT");
+        }
         watch.deadline.store(0, Ordering::Release);
         drop(slot);
         drop(lease);

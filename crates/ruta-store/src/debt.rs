@@ -52,7 +52,7 @@ use ruta_debt::{
     Schedule, ScheduleOptions, build_schedule, grant_elements,
 };
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Dataset name of World Bank International Debt Statistics sources.
 pub const IDS_DATASET: &str = "World Bank IDS";
@@ -318,24 +318,75 @@ struct Chosen {
 /// The loan-term claims of the records `condition` selects (`?1` bound to `arg`),
 /// chosen by the display rule.
 fn choose_terms(conn: &Connection, condition: &str, arg: &str) -> Result<Chosen> {
-    let fields = TERM_CLAIM_FIELDS
-        .iter()
-        .map(|f| format!("'{f}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
     let rows: Vec<StoredClaim> = conn
         .prepare_cached(&stored_claims_sql(&format!(
-            "({condition}) AND c.field IN ({fields})"
+            "({condition}) AND c.field IN ({})",
+            term_fields_sql()
         )))?
         .query_map([arg], stored_claim)?
         .collect::<rusqlite::Result<_>>()?;
+    let mut owners = HashMap::new();
+    let mut owner = conn.prepare_cached("SELECT project_id FROM claims WHERE id = ?1")?;
+    for r in &rows {
+        owners.insert(r.id, owner.query_row([r.id], |r| r.get(0))?);
+    }
+    chosen_from(&rows, &owners)
+}
+
+/// `'commitment_date', 'interest_rate', …`: the term fields as an SQL list.
+fn term_fields_sql() -> String {
+    TERM_CLAIM_FIELDS
+        .iter()
+        .map(|f| format!("'{f}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The term claims of every counted loan's same-flow group, read at once: group id →
+/// (claims, claim id → record holding it). For listings of many loans, where a query per
+/// loan took seconds at 60,000 loans.
+type GroupClaims = HashMap<String, (Vec<StoredClaim>, HashMap<i64, String>)>;
+
+fn term_claims_by_group(conn: &Connection) -> Result<GroupClaims> {
+    let scope = format!(
+        "c.field IN ({}) AND c.project_id IN (SELECT g.id FROM flows g WHERE g.group_id IN
+           (SELECT group_id FROM flows WHERE counted = 1 AND kind = 'loan'))",
+        term_fields_sql()
+    );
+    let mut where_: HashMap<i64, (String, String)> = HashMap::new();
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT c.id, c.project_id, f.group_id FROM claims c JOIN flows f ON f.id = c.project_id WHERE {scope}"
+    ))?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        where_.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+    }
+    let mut out = GroupClaims::new();
+    let claims: Vec<StoredClaim> = conn
+        .prepare_cached(&stored_claims_sql(&scope))?
+        .query_map([], stored_claim)?
+        .collect::<rusqlite::Result<_>>()?;
+    for c in claims {
+        let Some((record, group)) = where_.remove(&c.id) else {
+            continue;
+        };
+        let e = out.entry(group).or_default();
+        e.1.insert(c.id, record);
+        e.0.push(c);
+    }
+    Ok(out)
+}
+
+/// Terms chosen by the display rule from one loan's term claims (`owners`: claim id →
+/// the record holding it).
+fn chosen_from(rows: &[StoredClaim], owners: &HashMap<i64, String>) -> Result<Chosen> {
     let cands: Vec<Candidate<'_>> = rows.iter().map(StoredClaim::candidate).collect();
     let best = choose(&cands);
     let mut out = Chosen::default();
-    let mut owner = conn.prepare_cached("SELECT project_id FROM claims WHERE id = ?1")?;
     for (field, c) in &best {
-        out.from
-            .insert(field.clone(), owner.query_row([c.id], |r| r.get(0))?);
+        if let Some(o) = owners.get(&c.id) {
+            out.from.insert(field.clone(), o.clone());
+        }
     }
     let number = |f: &str| match best.get(f).map(|c| c.value) {
         Some(ClaimValue::Number { value } | ClaimValue::Percent { value }) => Some(*value),
@@ -708,22 +759,52 @@ fn scheduled_loans(
         })?
         .collect::<rusqlite::Result<_>>()?;
     let sopts = opts.schedule_options();
+    // Chinese lenders of every counted loan's group, and the groups with debt events,
+    // read once (one query per loan took seconds at 100,000 loans).
+    let mut lenders_of: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    {
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT DISTINCT g.group_id, pa.org_id, o.name FROM flows g
+               JOIN parties pa ON pa.project_id = g.id AND pa.role = 'lender'
+               JOIN organizations o ON o.id = pa.org_id
+             WHERE {CHINESE} AND g.group_id IN (SELECT group_id FROM flows WHERE counted = 1 AND kind = 'loan')
+             ORDER BY g.group_id, pa.org_id"
+        ))?;
+        let mut r = st.query([])?;
+        while let Some(row) = r.next()? {
+            lenders_of
+                .entry(row.get(0)?)
+                .or_default()
+                .push((row.get(1)?, row.get(2)?));
+        }
+    }
+    let event_groups: HashSet<String> = conn
+        .prepare_cached(
+            "SELECT DISTINCT f.group_id FROM debt_events e JOIN flows f ON f.id = e.flow_id",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    // Many loans: their term claims in two queries rather than one per loan.
+    let bulk = if rows.len() > 200 {
+        Some(term_claims_by_group(conn)?)
+    } else {
+        None
+    };
     let mut out = Vec::with_capacity(rows.len());
     for (id, project_id, project_name, country, year, amount, currency, usd_nominal, group) in rows
     {
-        let lenders: Vec<(String, String)> = conn
-            .prepare_cached(&format!(
-                "SELECT DISTINCT pa.org_id, o.name FROM flows g JOIN parties pa ON pa.project_id = g.id
-                 JOIN organizations o ON o.id = pa.org_id
-                 WHERE g.group_id = ?1 AND pa.role = 'lender' AND {CHINESE} ORDER BY pa.org_id"
-            ))?
-            .query_map([&group], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let chosen = choose_terms(
-            conn,
-            "c.project_id IN (SELECT id FROM flows WHERE group_id = ?1)",
-            &group,
-        )?;
+        let lenders: Vec<(String, String)> = lenders_of.get(&group).cloned().unwrap_or_default();
+        let chosen = match &bulk {
+            Some(b) => match b.get(&group) {
+                Some((claims, owners)) => chosen_from(claims, owners)?,
+                None => chosen_from(&[], &HashMap::new())?,
+            },
+            None => choose_terms(
+                conn,
+                "c.project_id IN (SELECT id FROM flows WHERE group_id = ?1)",
+                &group,
+            )?,
+        };
         let terms = chosen.flow_terms(year);
         let mut loan_terms = chosen.terms.clone();
         if loan_terms.commitment_year.is_none() {
@@ -782,7 +863,11 @@ fn scheduled_loans(
             currency,
             terms: loan_terms,
         };
-        let events = events_of(conn, &group)?;
+        let events = if event_groups.contains(&group) {
+            events_of(conn, &group)?
+        } else {
+            Vec::new()
+        };
         match build_schedule(&loan, &events, &sopts) {
             Ok(s) => {
                 info.scheduled = true;

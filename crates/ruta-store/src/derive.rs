@@ -61,6 +61,7 @@ impl Writer<'_> {
         let mut affected: HashSet<String> = HashSet::new();
         let mut rejoined: HashSet<String> = HashSet::new();
         if self.membership_dirty || self.counting_dirty {
+            self.totals_dirty = true;
             let rels = load_relations(&self.tx)?;
             let holding = relation::effective(&rels);
             if self.membership_dirty {
@@ -73,10 +74,16 @@ impl Writer<'_> {
         for id in std::mem::take(&mut self.touched) {
             affected.insert(id);
         }
-        if affected.is_empty() {
-            return Ok(());
+        if !affected.is_empty() || !self.written.is_empty() {
+            self.totals_dirty = true;
         }
-        self.aggregate_projects(&affected, &rejoined)
+        if !affected.is_empty() {
+            self.aggregate_projects(&affected, &rejoined)?;
+        }
+        if std::mem::take(&mut self.totals_dirty) {
+            crate::totals::rebuild(&self.tx)?;
+        }
+        Ok(())
     }
 
     /// Re-derives everything from scratch (after a migration, or on demand).

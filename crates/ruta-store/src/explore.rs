@@ -56,10 +56,10 @@ fn country_summary(iso3: &str, projects: u64, agg: u64, amount: f64) -> Option<C
 /// largest total first.
 pub fn countries(conn: &Connection) -> Result<Vec<CountrySummary>> {
     let mut st = conn.prepare_cached(
-        "WITH p AS (SELECT country, COUNT(*) AS n FROM projects WHERE canonical_id = id AND country IS NOT NULL
+        "WITH p AS (SELECT country, SUM(projects) AS n FROM project_counts WHERE country IS NOT NULL
                     GROUP BY country),
-              f AS (SELECT country, COUNT(*) AS n, COALESCE(SUM(amount_usd), 0) AS usd FROM flows
-                    WHERE counted = 1 AND country IS NOT NULL GROUP BY country)
+              f AS (SELECT country, SUM(flows) AS n, SUM(amount_usd) AS usd FROM flow_totals
+                    WHERE country IS NOT NULL GROUP BY country)
          SELECT p.country, p.n, COALESCE(f.n, 0), COALESCE(f.usd, 0) FROM p LEFT JOIN f ON f.country = p.country
          UNION ALL
          SELECT f.country, 0, f.n, f.usd FROM f WHERE f.country NOT IN (SELECT country FROM p)",
@@ -118,11 +118,25 @@ pub fn stats_split(
             "lender cannot be split or split by".into(),
         ));
     };
-    let (base, params) = flows::counted_sql(f);
-    let sql = format!(
-        "SELECT {a}, {b}, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base})
-         GROUP BY {a}, {b} ORDER BY {a} IS NULL, {a}, {b}"
-    );
+    let (sql, params) = if crate::totals::answers(f) {
+        let (cond, params) = crate::totals::cell_sql(f, true);
+        (
+            format!(
+                "SELECT {a}, {b}, SUM(amount_usd), SUM(flows) FROM flow_totals{cond}
+                 GROUP BY {a}, {b} ORDER BY {a} IS NULL, {a}, {b}"
+            ),
+            params,
+        )
+    } else {
+        let (base, params) = flows::counted_sql(f);
+        (
+            format!(
+                "SELECT {a}, {b}, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base})
+                 GROUP BY {a}, {b} ORDER BY {a} IS NULL, {a}, {b}"
+            ),
+            params,
+        )
+    };
     let rows = conn
         .prepare_cached(&sql)?
         .query_map(params_from_iter(params.iter()), |r| {
@@ -368,11 +382,22 @@ pub fn organization_detail(conn: &Connection, id: &str) -> Result<Option<OrgDeta
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The 500 largest of its projects: an organization in many projects walks the
+    // amount index until it has them; one in few sorts its own.
+    let scan = if org.projects > 2_000 {
+        "INDEXED BY projects_amount_id"
+    } else {
+        ""
+    };
     let sql = format!(
-        "SELECT pa.role, MAX(pa.share), {} FROM parties pa JOIN projects r ON r.id = pa.project_id
-           JOIN projects p ON p.id = r.canonical_id WHERE pa.org_id = ?1
+        "SELECT pa.role, MAX(pa.share), {cols} FROM
+           (SELECT * FROM projects q {scan} WHERE q.canonical_id = q.id
+              AND +q.id IN (SELECT r.canonical_id FROM parties pa JOIN projects r ON r.id = pa.project_id
+                            WHERE pa.org_id = ?1)
+            ORDER BY q.amount_usd DESC, q.id LIMIT 500) p
+           JOIN projects r ON r.canonical_id = p.id JOIN parties pa ON pa.project_id = r.id AND pa.org_id = ?1
          GROUP BY p.id, pa.role ORDER BY p.amount_usd IS NULL, p.amount_usd DESC, p.id LIMIT 500",
-        query::SUMMARY_COLS
+        cols = query::SUMMARY_COLS
     );
     let projects_list = conn
         .prepare_cached(&sql)?

@@ -6,6 +6,7 @@
 
 use crate::Result;
 use crate::query::{Filter, PartyInfo, parties_of};
+use crate::totals;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use serde::Serialize;
@@ -176,9 +177,16 @@ pub fn list_flows(
     offset: u64,
 ) -> Result<(Vec<FlowInfo>, u64)> {
     let (cond, mut params) = f.flow_sql();
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM flows f{cond}"))?
-        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    let total: i64 = if totals::answers(f) && f.counted == Some(true) {
+        let (cells, p) = totals::cell_sql(f, true);
+        conn.prepare_cached(&format!(
+            "SELECT COALESCE(SUM(flows), 0) FROM flow_totals{cells}"
+        ))?
+        .query_row(params_from_iter(p.iter()), |r| r.get(0))?
+    } else {
+        conn.prepare_cached(&format!("SELECT COUNT(*) FROM flows f{cond}"))?
+            .query_row(params_from_iter(params.iter()), |r| r.get(0))?
+    };
     params.push(Value::Integer(i64::from(limit)));
     params.push(Value::Integer(offset.min(i64::MAX as u64) as i64));
     let sql = format!(
@@ -364,15 +372,11 @@ pub(crate) fn counted_sql(f: &Filter) -> (String, Vec<Value>) {
     (format!("SELECT f.* FROM flows f{cond}"), params)
 }
 
-/// Organizations ruta treats as Chinese lenders: organizations of the People's Republic
-/// (including Hong Kong and Macao entities).
-const CHINESE: &str = "o.country IN ('CHN', 'HKG', 'MAC')";
-
 /// Totals over counted flows. By lender: counted loans only, each split evenly among
 /// the Chinese lenders its record (or another record of the same flow) names; a loan
 /// naming none is "unattributed", so the lenders add up to the loan total.
 pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>> {
-    let (base, params) = counted_sql(f);
+    let precomputed = totals::answers(f);
     let rows = match by.column() {
         Some(col) => {
             let order = if by == StatsBy::Year {
@@ -381,9 +385,34 @@ pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>>
                 "ORDER BY 2 DESC, 1"
             };
             let col = col.replace("f.", "");
-            let sql = format!(
-                "SELECT {col} AS k, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base}) GROUP BY {col} {order}"
-            );
+            let (sql, params) = if precomputed {
+                let (cond, params) = totals::cell_sql(f, true);
+                (
+                    format!(
+                        "SELECT {col} AS k, SUM(amount_usd), SUM(flows) FROM flow_totals{cond} GROUP BY {col} {order}"
+                    ),
+                    params,
+                )
+            } else if let Some(org) = totals::org_cell(f) {
+                let (cond, mut params) = totals::cell_sql(f, true);
+                let and = if cond.is_empty() { " WHERE" } else { " AND" };
+                params.push(Value::Text(org.to_string()));
+                (
+                    format!(
+                        "SELECT {col} AS k, SUM(amount_usd), SUM(flows) FROM org_totals{cond}{and} org_id = ?
+                         GROUP BY {col} {order}"
+                    ),
+                    params,
+                )
+            } else {
+                let (base, params) = counted_sql(f);
+                (
+                    format!(
+                        "SELECT {col} AS k, COALESCE(SUM(amount_usd), 0), COUNT(*) FROM ({base}) GROUP BY {col} {order}"
+                    ),
+                    params,
+                )
+            };
             conn.prepare_cached(&sql)?
                 .query_map(params_from_iter(params.iter()), |r| {
                     let key: Value = r.get(0)?;
@@ -391,7 +420,37 @@ pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>>
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?
         }
-        None => lender_totals(conn, &base, &params)?,
+        None if precomputed => {
+            let (cond, params) = totals::cell_sql(f, false);
+            let sql = format!(
+                "SELECT lender, SUM(amount_usd), SUM(loans) FROM lender_totals{cond}
+                 GROUP BY lender ORDER BY 2 DESC, 1"
+            );
+            conn.prepare_cached(&sql)?
+                .query_map(params_from_iter(params.iter()), |r| {
+                    Ok((
+                        Value::Text(r.get(0)?),
+                        r.get::<_, f64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        }
+        None => {
+            let (base, params) = counted_sql(f);
+            let mut sums: std::collections::HashMap<String, (f64, i64)> = Default::default();
+            for s in totals::lender_shares(conn, &base, &params)? {
+                let t = sums.entry(s.lender).or_default();
+                t.0 += s.amount_usd;
+                t.1 += 1;
+            }
+            let mut rows: Vec<(String, f64, i64)> =
+                sums.into_iter().map(|(k, (a, n))| (k, a, n)).collect();
+            rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            rows.into_iter()
+                .map(|(k, a, n)| (Value::Text(k), a, n))
+                .collect()
+        }
     };
     let mut out = Vec::with_capacity(rows.len());
     for (key, amount, count) in rows {
@@ -403,7 +462,9 @@ pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>>
                     StatsBy::Country => ruta_core::country::by_iso3(&t)
                         .map(|c| c.name.clone())
                         .unwrap_or_else(|| t.clone()),
-                    StatsBy::Lender if t == "unattributed" => "(lender not stated)".to_string(),
+                    StatsBy::Lender if t == totals::UNATTRIBUTED => {
+                        "(lender not stated)".to_string()
+                    }
                     StatsBy::Lender => conn
                         .prepare_cached("SELECT name FROM organizations WHERE id = ?1")?
                         .query_row([&t], |r| r.get(0))
@@ -426,70 +487,6 @@ pub fn stats(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<StatRow>>
     Ok(out)
 }
 
-/// Lender totals over the counted loans of `base`: each loan's amount split evenly
-/// among the distinct Chinese lenders named by any record of its flow group, or
-/// "unattributed". Aggregated in Rust from two linear scans (a correlated join was
-/// quadratic at 200,000 flows). Rows are (org id or "unattributed", USD, loans),
-/// largest first.
-fn lender_totals(
-    conn: &Connection,
-    base: &str,
-    params: &[Value],
-) -> Result<Vec<(Value, f64, i64)>> {
-    use std::collections::HashMap;
-    let loans_sql = format!("SELECT group_id, amount_usd FROM ({base}) WHERE kind = 'loan'");
-    let loans = conn
-        .prepare_cached(&loans_sql)?
-        .query_map(params_from_iter(params.iter()), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<f64>>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let lenders_sql = format!(
-        "SELECT DISTINCT g.group_id, pa.org_id FROM flows g
-           JOIN parties pa ON pa.project_id = g.id AND pa.role = 'lender'
-           JOIN organizations o ON o.id = pa.org_id
-         WHERE {CHINESE}
-           AND g.group_id IN (SELECT group_id FROM ({base}) WHERE kind = 'loan')"
-    );
-    let mut by_group: HashMap<String, Vec<String>> = HashMap::new();
-    let mut rows = conn.prepare_cached(&lenders_sql)?;
-    let mut it = rows.query(params_from_iter(params.iter()))?;
-    while let Some(r) = it.next()? {
-        by_group
-            .entry(r.get::<_, String>(0)?)
-            .or_default()
-            .push(r.get::<_, String>(1)?);
-    }
-    let mut totals: HashMap<String, (f64, i64)> = HashMap::new();
-    const NONE: &[String] = &[];
-    let unattributed = ["unattributed".to_string()];
-    for (group, amount) in &loans {
-        let lenders = by_group.get(group).map(Vec::as_slice).unwrap_or(NONE);
-        let lenders = if lenders.is_empty() {
-            &unattributed[..]
-        } else {
-            lenders
-        };
-        let share = amount.unwrap_or(0.0) / lenders.len() as f64;
-        for l in lenders {
-            let t = totals.entry(l.clone()).or_default();
-            t.0 += share;
-            t.1 += 1;
-        }
-    }
-    let mut out: Vec<(Value, f64, i64)> = totals
-        .into_iter()
-        .map(|(k, (a, n))| (Value::Text(k), a, n))
-        .collect();
-    out.sort_by(|a, b| {
-        b.1.total_cmp(&a.1).then_with(|| match (&a.0, &b.0) {
-            (Value::Text(x), Value::Text(y)) => x.cmp(y),
-            _ => std::cmp::Ordering::Equal,
-        })
-    });
-    Ok(out)
-}
-
 /// New-frontier share of one year's counted flows.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -506,12 +503,18 @@ pub struct FrontierRow {
 
 /// The new-frontier share of each year's counted flows.
 pub fn frontier_share(conn: &Connection, f: &Filter) -> Result<Vec<FrontierRow>> {
-    let (base, params) = counted_sql(f);
+    let (from, count, params) = if totals::answers(f) {
+        let (cond, params) = totals::cell_sql(f, true);
+        (format!("flow_totals{cond}"), "flows", params)
+    } else {
+        let (base, params) = counted_sql(f);
+        (format!("({base})"), "1", params)
+    };
     let sql = format!(
         "SELECT year, COALESCE(SUM(amount_usd), 0),
                 COALESCE(SUM(CASE WHEN sector_group = 'new_frontier' THEN amount_usd END), 0),
-                COUNT(*), SUM(sector_group = 'new_frontier')
-         FROM ({base}) WHERE year IS NOT NULL GROUP BY year ORDER BY year"
+                SUM({count}), COALESCE(SUM(CASE WHEN sector_group = 'new_frontier' THEN {count} END), 0)
+         FROM {from} WHERE year IS NOT NULL GROUP BY year ORDER BY year"
     );
     let rows = conn
         .prepare_cached(&sql)?

@@ -20,6 +20,7 @@ pub mod link;
 pub mod problems;
 pub mod query;
 pub mod schema;
+mod totals;
 pub mod trade;
 mod write;
 
@@ -336,6 +337,9 @@ impl Store {
         let mut w = Writer::new(tx)?;
         if (1..4).contains(&ver) {
             w.flows_from_schema_3()?;
+        }
+        if ver < 7 {
+            w.totals_dirty = true;
         }
         w.commit()?;
         Ok(())

@@ -120,81 +120,171 @@ pub fn problem_kinds() -> Vec<&'static str> {
         .collect()
 }
 
+/// A group key: a year, a text key, or none.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl Key {
+    fn from_sql(v: Value) -> Key {
+        match v {
+            Value::Integer(i) => Key::Int(i),
+            Value::Text(t) => Key::Text(t),
+            _ => Key::Null,
+        }
+    }
+}
+
+/// One group being counted.
+#[derive(Default)]
+struct Tally {
+    projects: u64,
+    with_problems: u64,
+    events_by_kind: BTreeMap<String, u64>,
+}
+
 /// Problem rates by `by` over the population, with the project filter `f`.
+///
+/// Three linear reads (the population, its sourced problem events, and for lenders the
+/// Chinese lenders of each project's counted loans), counted in memory: a correlated
+/// query per group was quadratic at 200,000 projects.
 pub fn problems(
     conn: &Connection,
     by: ProblemsBy,
     population: Population,
     f: &Filter,
 ) -> Result<Vec<ProblemRow>> {
+    use std::collections::{HashMap, HashSet};
     let (cond, params) = f.project_sql();
     let kinds = problem_kinds()
         .iter()
         .map(|k| format!("'{k}'"))
         .collect::<Vec<_>>()
         .join(", ");
-    // Each population project once per group key; for lenders, once per Chinese lender of
-    // its counted loans ("unattributed" when none is named).
-    let keyed = match by {
-        ProblemsBy::SectorGroup => "SELECT id, sector_group AS k FROM pop".to_string(),
-        ProblemsBy::Country => "SELECT id, country AS k FROM pop".to_string(),
-        ProblemsBy::Year => "SELECT id, year AS k FROM pop".to_string(),
-        ProblemsBy::Kind => "SELECT pop.id, pk.kind AS k FROM pop, (SELECT DISTINCT kind FROM pe) pk".into(),
-        ProblemsBy::Lender => "SELECT pop.id, COALESCE(l.org_id, 'unattributed') AS k FROM pop
-             LEFT JOIN (SELECT DISTINCT f.project_id AS pid, pa.org_id FROM flows f
-                        JOIN flows g ON g.group_id = f.group_id
-                        JOIN parties pa ON pa.project_id = g.id AND pa.role = 'lender'
-                        JOIN organizations o ON o.id = pa.org_id AND o.country IN ('CHN', 'HKG', 'MAC')
-                        WHERE f.counted = 1 AND f.kind = 'loan') l ON l.pid = pop.id"
-            .into(),
-    };
-    let with_problem = if by == ProblemsBy::Kind {
-        "EXISTS(SELECT 1 FROM pe WHERE pe.pid = kd.id AND pe.kind = kd.k)"
-    } else {
-        "EXISTS(SELECT 1 FROM pe WHERE pe.pid = kd.id)"
-    };
-    let sql = format!(
-        "WITH pop AS (SELECT p.id, p.sector_group, p.country, p.year FROM projects p{cond}
-                      {and} {population}),
-              pe AS (SELECT r.canonical_id AS pid, e.kind, e.id AS eid FROM events e
-                     JOIN projects r ON r.id = e.project_id
-                     WHERE e.kind IN ({kinds}) AND EXISTS(SELECT 1 FROM event_sources s WHERE s.event_id = e.id)
-                       AND r.canonical_id IN (SELECT id FROM pop)),
-              kd AS ({keyed})
-         SELECT kd.k, COUNT(DISTINCT kd.id), COUNT(DISTINCT CASE WHEN {with_problem} THEN kd.id END),
-                (SELECT json_group_object(kind, n) FROM (
-                   SELECT pe.kind, COUNT(DISTINCT pe.eid) AS n FROM pe
-                   WHERE pe.pid IN (SELECT k2.id FROM kd k2 WHERE k2.k IS kd.k)
-                     AND ({kind_match})
-                   GROUP BY pe.kind))
-         FROM kd GROUP BY kd.k ORDER BY {order}",
+    let pop_sql = format!(
+        "SELECT p.id, p.sector_group, p.country, p.year FROM projects p{cond} {and} {population}",
         and = if cond.is_empty() { "WHERE" } else { "AND" },
         population = population.sql(),
-        kind_match = if by == ProblemsBy::Kind { "pe.kind IS kd.k" } else { "1" },
-        order = if by == ProblemsBy::Year { "1 IS NULL, 1" } else { "2 DESC, 3 DESC, 1" },
     );
-    let rows = conn
-        .prepare(&sql)?
+    // (project id, key of its own dimension).
+    let pop: Vec<(String, Key)> = conn
+        .prepare(&pop_sql)?
         .query_map(params_from_iter(params.iter()), |r| {
-            Ok((
-                r.get::<_, Value>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
+            let key: Value = match by {
+                ProblemsBy::SectorGroup => r.get(1)?,
+                ProblemsBy::Country => r.get(2)?,
+                ProblemsBy::Year => r.get(3)?,
+                ProblemsBy::Lender | ProblemsBy::Kind => Value::Null,
+            };
+            Ok((r.get(0)?, Key::from_sql(key)))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (key, projects, with, by_kind) in rows {
+        .collect::<rusqlite::Result<_>>()?;
+    let in_pop: HashSet<&str> = pop.iter().map(|(id, _)| id.as_str()).collect();
+    // Sourced problem events of population projects: project → [(kind, event id)].
+    let mut events: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+    let ev_sql = format!(
+        "SELECT r.canonical_id, e.kind, e.id FROM events e JOIN projects r ON r.id = e.project_id
+         WHERE e.kind IN ({kinds}) AND EXISTS(SELECT 1 FROM event_sources s WHERE s.event_id = e.id)"
+    );
+    let mut st = conn.prepare(&ev_sql)?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let pid: String = r.get(0)?;
+        if in_pop.contains(pid.as_str()) {
+            events.entry(pid).or_default().push((r.get(1)?, r.get(2)?));
+        }
+    }
+    // Each population project once per group key.
+    let mut keyed: Vec<(&str, Key)> = Vec::with_capacity(pop.len());
+    match by {
+        ProblemsBy::Lender => {
+            let mut lenders: HashMap<String, Vec<String>> = HashMap::new();
+            let mut st = conn.prepare(&format!(
+                "SELECT DISTINCT f.project_id, pa.org_id FROM flows f
+                   JOIN flows g ON g.group_id = f.group_id
+                   JOIN parties pa ON pa.project_id = g.id AND pa.role = 'lender'
+                   JOIN organizations o ON o.id = pa.org_id AND {CHINESE}
+                 WHERE f.counted = 1 AND f.kind = 'loan'",
+                CHINESE = crate::totals::CHINESE
+            ))?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let pid: String = r.get(0)?;
+                if in_pop.contains(pid.as_str()) {
+                    lenders.entry(pid).or_default().push(r.get(1)?);
+                }
+            }
+            for (id, _) in &pop {
+                match lenders.get(id) {
+                    Some(ls) => {
+                        for l in ls {
+                            keyed.push((id, Key::Text(l.clone())));
+                        }
+                    }
+                    None => keyed.push((id, Key::Text(crate::totals::UNATTRIBUTED.into()))),
+                }
+            }
+        }
+        ProblemsBy::Kind => {
+            let kinds: std::collections::BTreeSet<&str> =
+                events.values().flatten().map(|(k, _)| k.as_str()).collect();
+            for k in kinds {
+                for (id, _) in &pop {
+                    keyed.push((id, Key::Text(k.to_string())));
+                }
+            }
+        }
+        _ => keyed.extend(pop.iter().map(|(id, k)| (id.as_str(), k.clone()))),
+    }
+    let mut tallies: BTreeMap<Key, Tally> = BTreeMap::new();
+    for (id, key) in keyed {
+        let t = tallies.entry(key.clone()).or_default();
+        t.projects += 1;
+        let evs: Vec<&(String, i64)> = match (events.get(id), &key) {
+            (None, _) => Vec::new(),
+            (Some(evs), Key::Text(k)) if by == ProblemsBy::Kind => {
+                evs.iter().filter(|(ek, _)| ek == k).collect()
+            }
+            (Some(evs), _) => evs.iter().collect(),
+        };
+        if !evs.is_empty() {
+            t.with_problems += 1;
+        }
+        for (kind, _) in evs {
+            *t.events_by_kind.entry(kind.clone()).or_default() += 1;
+        }
+    }
+    let mut groups: Vec<(Key, Tally)> = tallies.into_iter().collect();
+    if by == ProblemsBy::Year {
+        groups.sort_by(|a, b| {
+            (a.0 == Key::Null)
+                .cmp(&(b.0 == Key::Null))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+    } else {
+        groups.sort_by(|a, b| {
+            b.1.projects
+                .cmp(&a.1.projects)
+                .then(b.1.with_problems.cmp(&a.1.with_problems))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for (key, t) in groups {
         let (key, label) = match key {
-            Value::Null => (serde_json::Value::Null, "(unknown)".to_string()),
-            Value::Integer(i) => (serde_json::json!(i), i.to_string()),
-            Value::Text(t) => {
+            Key::Null => (serde_json::Value::Null, "(unknown)".to_string()),
+            Key::Int(i) => (serde_json::json!(i), i.to_string()),
+            Key::Text(t) => {
                 let label = match by {
                     ProblemsBy::Country => ruta_core::country::by_iso3(&t)
                         .map(|c| c.name.clone())
                         .unwrap_or_else(|| t.clone()),
-                    ProblemsBy::Lender if t == "unattributed" => "(lender not stated)".into(),
+                    ProblemsBy::Lender if t == crate::totals::UNATTRIBUTED => {
+                        "(lender not stated)".into()
+                    }
                     ProblemsBy::Lender => conn
                         .query_row("SELECT name FROM organizations WHERE id = ?1", [&t], |r| {
                             r.get(0)
@@ -204,18 +294,14 @@ pub fn problems(
                 };
                 (serde_json::json!(t), label)
             }
-            _ => (serde_json::Value::Null, "(unknown)".into()),
         };
-        let events_by_kind: BTreeMap<String, u64> = by_kind
-            .and_then(|j| serde_json::from_str(&j).ok())
-            .unwrap_or_default();
         out.push(ProblemRow {
             key,
             label,
-            projects: projects as u64,
-            with_problems: with as u64,
-            rate: (projects > 0).then(|| with as f64 / projects as f64),
-            events_by_kind,
+            projects: t.projects,
+            with_problems: t.with_problems,
+            rate: (t.projects > 0).then(|| t.with_problems as f64 / t.projects as f64),
+            events_by_kind: t.events_by_kind,
         });
     }
     Ok(out)

@@ -220,7 +220,19 @@ impl Filter {
             );
         }
         if let Some(b) = self.counted {
-            c.add("f.counted = ?", vec![Value::Integer(b.into())]);
+            // With a selective filter (text, organization, place, project) SQLite would
+            // otherwise walk the `counted` index over every flow; `+` keeps it on the
+            // filter's own index.
+            let selective = self.q.is_some()
+                || self.org.is_some()
+                || self.bbox.is_some()
+                || self.project.is_some();
+            let cond = if selective {
+                "+f.counted = ?"
+            } else {
+                "f.counted = ?"
+            };
+            c.add(cond, vec![Value::Integer(b.into())]);
         }
         c.finish()
     }
@@ -399,9 +411,12 @@ pub fn list_projects(
     offset: u64,
 ) -> Result<(Vec<ProjectSummary>, u64)> {
     let (cond, mut params) = f.project_sql();
-    let total: i64 = conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM projects p{cond}"))?
-        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    let total = match crate::totals::project_count(conn, f)? {
+        Some(n) => n as i64,
+        None => conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM projects p{cond}"))?
+            .query_row(params_from_iter(params.iter()), |r| r.get(0))?,
+    };
     let fts = f.q.as_deref().and_then(fts_query);
     let order = sort.sql(fts.is_some());
     params.push(Value::Integer(limit.into()));
@@ -1001,6 +1016,20 @@ pub(crate) fn event_info(
 
 /// Number of projects, records, flows, claims, sources, organizations and events.
 pub fn counts(conn: &Connection) -> Result<serde_json::Value> {
+    // Kept in `meta` by every commit that changes them (`totals::rebuild`).
+    let stored: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'counts'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(v) = stored.and_then(|s| serde_json::from_str(&s).ok()) {
+        return Ok(v);
+    }
+    live_counts(conn)
+}
+
+/// The row counts of [`counts`], counted now.
+pub(crate) fn live_counts(conn: &Connection) -> Result<serde_json::Value> {
     let one = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
     Ok(json!({
         "projects": one("SELECT COUNT(*) FROM projects WHERE canonical_id = id")?,

@@ -8,7 +8,7 @@
 pub const APPLICATION_ID: i32 = 0x5255_5441;
 
 /// Migrations, in order. Index + 1 is the schema version after applying it.
-pub const MIGRATIONS: &[&str] = &[M1, M2, M3, M4, M5, M6];
+pub const MIGRATIONS: &[&str] = &[M1, M2, M3, M4, M5, M6, M7];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -517,4 +517,57 @@ CREATE TABLE debt_events (
     UNIQUE (flow_id, kind, from_date, source_id)
 );
 CREATE INDEX debt_events_flow ON debt_events(flow_id);
+"#;
+
+/// Precomputed totals (a cache of `flows`, rebuilt at every commit that changes what
+/// counts; see `totals.rs`): counted flows summed per cell of year × country × sector
+/// group × kind × status, counted loans per lender cell, projects per cell of country ×
+/// sector group × status × year, counted flows per organization taking part; and the index flow listings are sorted by. The
+/// migration leaves them empty; the store fills them in the same transaction.
+const M7: &str = r#"
+CREATE TABLE flow_totals (
+    year         INTEGER,
+    country      TEXT,
+    sector_group TEXT,
+    kind         TEXT,
+    status       TEXT,
+    -- Counted flows in the cell (with or without an amount).
+    flows        INTEGER NOT NULL,
+    -- Constant 2021 USD over the cell's counted flows.
+    amount_usd   REAL NOT NULL
+);
+CREATE TABLE lender_totals (
+    -- Organization id of a Chinese lender, or 'unattributed'.
+    lender       TEXT NOT NULL,
+    year         INTEGER,
+    country      TEXT,
+    sector_group TEXT,
+    status       TEXT,
+    -- Counted loans naming the lender (a loan with n Chinese lenders counts in each).
+    loans        INTEGER NOT NULL,
+    -- Constant 2021 USD: each loan's amount split evenly among its Chinese lenders.
+    amount_usd   REAL NOT NULL
+);
+CREATE TABLE project_counts (
+    country      TEXT,
+    sector_group TEXT,
+    status       TEXT,
+    year         INTEGER,
+    -- Projects (canonical records) in the cell.
+    projects     INTEGER NOT NULL
+);
+CREATE TABLE org_totals (
+    -- An organization with any role in a record of the flow's same-flow group.
+    org_id       TEXT NOT NULL,
+    year         INTEGER,
+    country      TEXT,
+    sector_group TEXT,
+    kind         TEXT,
+    status       TEXT,
+    flows        INTEGER NOT NULL,
+    -- Constant 2021 USD (the whole flow, not a share).
+    amount_usd   REAL NOT NULL
+);
+CREATE INDEX org_totals_org ON org_totals(org_id);
+CREATE INDEX flows_amount ON flows(amount_usd DESC, id);
 "#;

@@ -50,6 +50,8 @@ pub struct Writer<'c> {
     pub(crate) written: HashSet<String>,
     /// Whether records or relations were added or changed (projects must be re-joined).
     pub(crate) membership_dirty: bool,
+    /// The precomputed totals (`totals.rs`) must be rebuilt at commit.
+    pub(crate) totals_dirty: bool,
     /// Whether flows or relations changed (counts must be re-decided).
     pub(crate) counting_dirty: bool,
 }
@@ -69,6 +71,7 @@ impl<'c> Writer<'c> {
             written: HashSet::new(),
             membership_dirty: false,
             counting_dirty: false,
+            totals_dirty: false,
         })
     }
 

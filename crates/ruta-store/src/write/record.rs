@@ -112,6 +112,7 @@ impl Writer<'_> {
             self.touched.insert(p.id.clone());
         }
         self.written.insert(p.id.clone());
+        self.totals_dirty = true;
         if !exists {
             self.membership_dirty = true;
         }
