@@ -40,6 +40,18 @@ pub struct Gold {
     pub unit: Option<String>,
     #[serde(default)]
     pub project_id: Option<String>,
+    /// Money: the high end of a range (checked when given).
+    #[serde(default)]
+    pub amount_high: Option<f64>,
+    /// Quantity: the high end of a range (checked when given).
+    #[serde(default)]
+    pub value_high: Option<f64>,
+    /// Money and quantities: "at_least" or "at_most" (checked when given).
+    #[serde(default)]
+    pub bound: Option<crate::figures::Bound>,
+    /// Money: the unit of a unit price (checked when given).
+    #[serde(default)]
+    pub per_unit: Option<String>,
 }
 
 /// True positives, false positives and false negatives.
@@ -117,13 +129,35 @@ fn value_f64(v: &Option<serde_json::Value>) -> Option<f64> {
 fn agrees(g: &Gold, m: &Mention) -> bool {
     match &m.detail {
         Detail::Money {
-            amount, currency, ..
-        } => g.amount.is_some_and(|a| close(*amount, a)) && g.currency == *currency,
+            amount,
+            amount_high,
+            currency,
+            bound,
+            per_unit,
+            ..
+        } => {
+            g.amount.is_some_and(|a| close(*amount, a))
+                && g.currency == *currency
+                && g.amount_high
+                    .is_none_or(|h| amount_high.is_some_and(|x| close(x, h)))
+                && g.bound.is_none_or(|b| *bound == Some(b))
+                && g.per_unit
+                    .as_ref()
+                    .is_none_or(|u| per_unit.as_ref() == Some(u))
+        }
         Detail::Organization { id, .. } => g.id == *id,
         Detail::Country { iso3 } => g.iso3.as_deref() == Some(iso3.as_str()),
-        Detail::Quantity { value, unit } => {
+        Detail::Quantity {
+            value,
+            value_high,
+            unit,
+            bound,
+        } => {
             value_f64(&g.value).is_some_and(|v| close(*value, v))
                 && g.unit.as_deref() == Some(unit.as_str())
+                && g.value_high
+                    .is_none_or(|h| value_high.is_some_and(|x| close(x, h)))
+                && g.bound.is_none_or(|b| *bound == Some(b))
         }
         Detail::Percent { value } => value_f64(&g.value).is_some_and(|v| close(*value, v)),
         Detail::Date { value } => g.value.as_ref().and_then(|v| v.as_str()) == Some(value.as_str()),

@@ -17,6 +17,7 @@ pub mod html;
 pub mod input;
 pub mod lang;
 pub mod names;
+pub mod numerals;
 pub mod segment;
 
 pub use input::{Article, ArticleError};
@@ -54,16 +55,30 @@ pub enum Kind {
 #[serde(untagged)]
 pub enum Detail {
     Money {
-        /// In units of `currency`.
+        /// In units of `currency`; the low end of a range.
         amount: f64,
+        /// The high end of a range ("entre 2.000 y 3.000 millones"); absent otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        amount_high: Option<f64>,
         /// ISO 4217; null when the text does not say.
         currency: Option<String>,
         /// Nominal US dollars at the article year's exchange rate (ruta's table), when
         /// the currency is known.
         usd: Option<f64>,
+        /// `usd` of the high end of a range.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        usd_high: Option<f64>,
         approx: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
         qualifier: Option<String>,
+        /// "at_least" ("more than", "más de", "mais de") or "at_most" ("up to", "hasta",
+        /// "até"); null otherwise.
+        bound: Option<figures::Bound>,
+        /// For a unit price ("US$ 78.000 por tonelada", "$65 a barrel"): the unit
+        /// ("tonne", "barrel", "MWh", "year" …); absent otherwise. A unit price is never a
+        /// project's amount.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        per_unit: Option<String>,
     },
     Organization {
         /// Gazetteer id; null for an organization ruta does not know.
@@ -74,8 +89,14 @@ pub enum Detail {
         iso3: String,
     },
     Quantity {
+        /// The value, or the low end of a range.
         value: f64,
+        /// The high end of a range ("entre 40.000 y 80.000 toneladas"); absent otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value_high: Option<f64>,
         unit: String,
+        /// "at_least" or "at_most"; null otherwise.
+        bound: Option<figures::Bound>,
     },
     Percent {
         value: f64,
@@ -120,19 +141,28 @@ pub struct Document {
     pub text: Option<String>,
 }
 
-/// The currency a bare "$" or "pesos" means: the peso of the LAC country the text names
-/// most, when that country uses pesos.
-fn local_peso(countries: &[names::NameMatch]) -> Option<&'static str> {
-    let mut n: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in countries {
+/// The host country of an article (ISO3): the Latin American or Caribbean country its
+/// country mentions name most, the first named on a tie. China (and every country outside
+/// the region) is never the host: "Chinese" names the financier's side.
+pub fn host_country(countries: &[names::NameMatch]) -> Option<&str> {
+    let mut n: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (i, c) in countries.iter().enumerate() {
         if let Some(id) = c.id.as_deref()
             && ruta_core::country::is_lac(id)
         {
-            *n.entry(id).or_default() += 1;
+            let e = n.entry(id).or_insert((0, i));
+            e.0 += 1;
         }
     }
-    let (top, _) = n.into_iter().max_by_key(|(_, k)| *k)?;
-    match top {
+    n.into_iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
+        .map(|(id, _)| id)
+}
+
+/// The currency a bare "$" or "pesos" means: the peso of the article's host country, when
+/// that country uses pesos.
+fn local_peso(countries: &[names::NameMatch]) -> Option<&'static str> {
+    match host_country(countries)? {
         "COL" => Some("COP"),
         "MEX" => Some("MXN"),
         "ARG" => Some("ARS"),
@@ -152,7 +182,8 @@ pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
     let countries = names::find_countries(text);
     let peso = local_peso(&countries);
     let year = year.unwrap_or(ruta_core::money::fx_years().1);
-    let figures = figures::find(text, lang, peso);
+    let host = host_country(&countries);
+    let figures = figures::find_in(text, lang, peso, host);
     let mut taken: Vec<(usize, usize)> = Vec::with_capacity(figures.len());
     for f in &figures {
         taken.push((f.start, f.end));
@@ -161,18 +192,29 @@ pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
                 currency,
                 approx,
                 qualifier,
-            } => Detail::Money {
-                amount: f.value,
-                usd: currency.as_deref().and_then(|c| {
-                    ruta_core::money::Money::derive(f.value, c, Some(year)).usd_nominal
-                }),
-                currency: currency.clone(),
-                approx: *approx,
-                qualifier: qualifier.clone(),
-            },
+            } => {
+                let usd = |v: f64| {
+                    currency
+                        .as_deref()
+                        .and_then(|c| ruta_core::money::Money::derive(v, c, Some(year)).usd_nominal)
+                };
+                Detail::Money {
+                    amount: f.value,
+                    amount_high: f.high,
+                    usd: usd(f.value),
+                    usd_high: f.high.and_then(usd),
+                    currency: currency.clone(),
+                    approx: *approx,
+                    qualifier: qualifier.clone(),
+                    bound: f.bound,
+                    per_unit: f.per_unit.clone(),
+                }
+            }
             figures::FigureKind::Quantity { unit } => Detail::Quantity {
                 value: f.value,
+                value_high: f.high,
                 unit: unit.clone(),
+                bound: f.bound,
             },
             figures::FigureKind::Percent => Detail::Percent { value: f.value },
         };

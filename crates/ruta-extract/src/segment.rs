@@ -124,7 +124,7 @@ pub fn sentence_at(sentences: &[Sentence], at: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn texts<'a>(t: &'a str) -> Vec<&'a str> {
+    fn texts(t: &str) -> Vec<&str> {
         sentences(t).iter().map(|s| &t[s.start..s.end]).collect()
     }
 

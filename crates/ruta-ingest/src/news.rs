@@ -414,7 +414,7 @@ pub fn ingest(
                             qualifier.clone(),
                         )
                     }
-                    Detail::Quantity { value, unit } if !is_distance_away(&a.text, m.end) => (
+                    Detail::Quantity { value, unit, .. } if !is_distance_away(&a.text, m.end) => (
                         "quantity",
                         ClaimValue::Quantity {
                             value: *value,
@@ -501,6 +501,7 @@ fn unattached_of(m: &Mention, l: &Linker<'_>, i: usize, sentence: &str) -> Unatt
             usd,
             approx,
             qualifier,
+            ..
         } => (
             "money",
             Some(*amount),
@@ -510,7 +511,7 @@ fn unattached_of(m: &Mention, l: &Linker<'_>, i: usize, sentence: &str) -> Unatt
             qualifier.clone(),
             None,
         ),
-        Detail::Quantity { value, unit } => (
+        Detail::Quantity { value, unit, .. } => (
             "quantity",
             Some(*value),
             None,
