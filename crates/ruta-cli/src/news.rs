@@ -104,6 +104,7 @@ fn detail_text(d: &Detail) -> String {
         Detail::Percent { value } => format!("{value}%"),
         Detail::Date { value } => value.clone(),
         Detail::Project { project_id, name } => format!("{name} [{project_id}]"),
+        Detail::Event { event_kind } => event_kind.to_string(),
     }
 }
 

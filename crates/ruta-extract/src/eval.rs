@@ -5,7 +5,9 @@
 //! A predicted mention matches a gold one when the kinds agree, the spans overlap and the
 //! values agree: money by amount (within 0.5%) and currency, organizations by gazetteer
 //! id (any name for an organization the gazetteer does not know), countries by ISO3,
-//! quantities by value and unit, percents by value, dates by value, projects by id.
+//! quantities by value and unit, percents by value, dates by value, projects by id,
+//! events by kind; a range's high end, a bound and a unit price must agree when the gold
+//! mention names them.
 //! Matching is one-to-one.
 
 use crate::{Detail, Kind, Lang, Mention};
@@ -49,6 +51,9 @@ pub struct Gold {
     /// Money and quantities: "at_least" or "at_most" (checked when given).
     #[serde(default)]
     pub bound: Option<crate::figures::Bound>,
+    /// Events: the event kind.
+    #[serde(default)]
+    pub event_kind: Option<String>,
     /// Money: the unit of a unit price (checked when given).
     #[serde(default)]
     pub per_unit: Option<String>,
@@ -162,6 +167,7 @@ fn agrees(g: &Gold, m: &Mention) -> bool {
         Detail::Percent { value } => value_f64(&g.value).is_some_and(|v| close(*value, v)),
         Detail::Date { value } => g.value.as_ref().and_then(|v| v.as_str()) == Some(value.as_str()),
         Detail::Project { project_id, .. } => g.project_id.as_deref() == Some(project_id.as_str()),
+        Detail::Event { event_kind } => g.event_kind.as_deref() == Some(event_kind.as_str()),
     }
 }
 
@@ -261,6 +267,7 @@ pub fn table(rows: &[(&str, &Score)]) -> String {
         Kind::Percent,
         Kind::Date,
         Kind::Project,
+        Kind::Event,
     ];
     let mut s = String::from("| set | kind | gold | P | R | F1 |\n|---|---|---:|---:|---:|---:|\n");
     for (name, sc) in rows {

@@ -12,6 +12,7 @@
 
 pub mod dates;
 pub mod eval;
+pub mod events;
 pub mod figures;
 pub mod html;
 pub mod input;
@@ -48,6 +49,7 @@ pub enum Kind {
     Percent,
     Date,
     Project,
+    Event,
 }
 
 /// The kind-specific part of a mention.
@@ -109,6 +111,12 @@ pub enum Detail {
         project_id: String,
         name: String,
     },
+    Event {
+        /// ruta's event vocabulary: corruption, protest, labour_abuse,
+        /// environmental_harm, structural_defect, delay_cost_overrun, arbitration,
+        /// debt_distress, cancellation, inauguration, milestone.
+        event_kind: ruta_core::EventKind,
+    },
 }
 
 /// One thing the text names, with the exact substring and its byte span.
@@ -135,6 +143,9 @@ pub struct Document {
     pub byline: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The article's host country (ISO3; see [`host_country`]): the Latin American or
+    /// Caribbean country it names most, never China; null when it names none.
+    pub host: Option<String>,
     pub mentions: Vec<Mention>,
     /// The text the offsets refer to (printed only when asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,13 +188,22 @@ fn local_peso(countries: &[names::NameMatch]) -> Option<&'static str> {
 /// Every mention in `text`, sorted by position. `year` is the article's year, for
 /// converting money to US dollars (ruta's latest table year when unknown).
 pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
+    extract_with_host(text, lang, year).0
+}
+
+/// [`extract`], and the text's host country ([`host_country`]).
+pub fn extract_with_host(
+    text: &str,
+    lang: Lang,
+    year: Option<i32>,
+) -> (Vec<Mention>, Option<String>) {
     let mut out: Vec<Mention> = Vec::new();
     let slice = |s: usize, e: usize| text[s..e].to_string();
     let countries = names::find_countries(text);
     let peso = local_peso(&countries);
     let year = year.unwrap_or(ruta_core::money::fx_years().1);
-    let host = host_country(&countries);
-    let figures = figures::find_in(text, lang, peso, host);
+    let host = host_country(&countries).map(str::to_string);
+    let figures = figures::find_in(text, lang, peso, host.as_deref());
     let mut taken: Vec<(usize, usize)> = Vec::with_capacity(figures.len());
     for f in &figures {
         taken.push((f.start, f.end));
@@ -264,6 +284,15 @@ pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
             },
         });
     }
+    for e in events::find(text, lang) {
+        out.push(Mention {
+            kind: Kind::Event,
+            text: slice(e.start, e.end),
+            start: e.start,
+            end: e.end,
+            detail: Detail::Event { event_kind: e.kind },
+        });
+    }
     // A place inside an organization's name ("Bank of China", "Metro de Bogotá") or a
     // currency ("US $") is part of that name, not a country mention.
     let inside: Vec<(usize, usize)> = out
@@ -286,13 +315,14 @@ pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
         });
     }
     out.sort_by(|a, b| a.start.cmp(&b.start).then(a.kind.cmp(&b.kind)));
-    out
+    (out, host)
 }
 
 /// Extracts an article: detects its language unless given, and its year from its date.
 pub fn document(a: &Article, lang: Option<Lang>, with_text: bool) -> Document {
     let language = lang.or(a.lang).unwrap_or_else(|| lang::detect(&a.text));
     let year = a.date.as_deref().and_then(|d| d.get(..4)?.parse().ok());
+    let (mentions, host) = extract_with_host(&a.text, language, year);
     Document {
         source: a.source.clone(),
         language,
@@ -300,7 +330,8 @@ pub fn document(a: &Article, lang: Option<Lang>, with_text: bool) -> Document {
         date: a.date.clone(),
         byline: a.byline.clone(),
         url: a.url.clone(),
-        mentions: extract(&a.text, language, year),
+        host,
+        mentions,
         text: with_text.then(|| a.text.clone()),
     }
 }
