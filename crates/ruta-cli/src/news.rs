@@ -103,7 +103,15 @@ fn detail_text(d: &Detail) -> String {
         ),
         Detail::Percent { value } => format!("{value}%"),
         Detail::Date { value } => value.clone(),
-        Detail::Project { project_id, name } => format!("{name} [{project_id}]"),
+        Detail::Project {
+            project_id,
+            name,
+            candidates,
+            ..
+        } => match project_id {
+            Some(id) => format!("{name} [{id}]"),
+            None => format!("{name} [one of {}]", candidates.join(", ")),
+        },
         Detail::Event { event_kind } => event_kind.to_string(),
     }
 }

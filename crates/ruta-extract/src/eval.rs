@@ -166,7 +166,7 @@ fn agrees(g: &Gold, m: &Mention) -> bool {
         }
         Detail::Percent { value } => value_f64(&g.value).is_some_and(|v| close(*value, v)),
         Detail::Date { value } => g.value.as_ref().and_then(|v| v.as_str()) == Some(value.as_str()),
-        Detail::Project { project_id, .. } => g.project_id.as_deref() == Some(project_id.as_str()),
+        Detail::Project { project_id, .. } => g.project_id == *project_id,
         Detail::Event { event_kind } => g.event_kind.as_deref() == Some(event_kind.as_str()),
     }
 }

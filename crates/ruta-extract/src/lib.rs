@@ -19,6 +19,7 @@ pub mod input;
 pub mod lang;
 pub mod names;
 pub mod numerals;
+pub mod projects;
 pub mod segment;
 
 pub use input::{Article, ArticleError};
@@ -108,8 +109,16 @@ pub enum Detail {
         value: String,
     },
     Project {
-        project_id: String,
+        /// The registry project; null when the words fit several (then `candidates`).
+        project_id: Option<String>,
+        /// The project's name (the matched text when ambiguous).
         name: String,
+        /// How it was recognised: "name", "pattern", "partial", "component" or
+        /// "place_type" (see [`projects`]).
+        rule: projects::Rule,
+        /// Every registry project the words fit, when more than one; absent otherwise.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        candidates: Vec<String>,
     },
     Event {
         /// ruta's event vocabulary: corruption, protest, labour_abuse,
@@ -272,15 +281,17 @@ pub fn extract_with_host(
             },
         });
     }
-    for p in names::find_projects(text, &countries) {
+    for p in projects::find(text, &countries) {
         out.push(Mention {
             kind: Kind::Project,
             text: slice(p.start, p.end),
             start: p.start,
             end: p.end,
             detail: Detail::Project {
-                project_id: p.id.unwrap_or_default(),
+                project_id: p.id,
                 name: p.name,
+                rule: p.rule,
+                candidates: p.candidates,
             },
         });
     }

@@ -23,14 +23,14 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Whether [start, end) is a whole word or phrase in `text`.
-fn on_boundaries(text: &str, start: usize, end: usize) -> bool {
+pub(crate) fn on_boundaries(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
 }
 
 /// Keeps the leftmost-longest of overlapping matches.
-fn resolve_overlaps(mut v: Vec<NameMatch>) -> Vec<NameMatch> {
+pub(crate) fn resolve_overlaps(mut v: Vec<NameMatch>) -> Vec<NameMatch> {
     v.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     let mut out: Vec<NameMatch> = Vec::with_capacity(v.len());
     for m in v {
@@ -326,7 +326,7 @@ fn projects() -> &'static ProjectPatterns {
 }
 
 /// The paragraph (between blank lines or line breaks) around a byte offset.
-fn paragraph(text: &str, at: usize) -> (usize, usize) {
+pub(crate) fn paragraph(text: &str, at: usize) -> (usize, usize) {
     let s = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let e = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
     (s, e)
@@ -335,8 +335,18 @@ fn paragraph(text: &str, at: usize) -> (usize, usize) {
 /// Registry projects named in `text`; `countries` are the country mentions already found
 /// (patterns marked "country:" need their project's country in the same paragraph).
 pub fn find_projects(text: &str, countries: &[NameMatch]) -> Vec<NameMatch> {
+    registry_matches(text, countries)
+        .into_iter()
+        .map(|(m, _)| m)
+        .collect()
+}
+
+/// [`find_projects`], each with whether it is a literal name or alias (true) or one of the
+/// registry's mention expressions (false).
+pub(crate) fn registry_matches(text: &str, countries: &[NameMatch]) -> Vec<(NameMatch, bool)> {
     let p = projects();
     let mut v = Vec::new();
+    let mut literal = Vec::new();
     let mut push = |info: &ruta_registry::MentionPattern, s: usize, e: usize| {
         if !on_boundaries(text, s, e) {
             return;
@@ -349,6 +359,9 @@ pub fn find_projects(text: &str, countries: &[NameMatch]) -> Vec<NameMatch> {
             if !ok {
                 return;
             }
+        }
+        if info.literal.is_some() {
+            literal.push((s, e));
         }
         v.push(NameMatch {
             start: s,
@@ -375,6 +388,12 @@ pub fn find_projects(text: &str, countries: &[NameMatch]) -> Vec<NameMatch> {
         }
     }
     resolve_overlaps(v)
+        .into_iter()
+        .map(|m| {
+            let lit = literal.contains(&(m.start, m.end));
+            (m, lit)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -141,9 +141,10 @@ impl<'a> Linker<'a> {
                 continue;
             };
             match &m.detail {
-                Detail::Project { project_id, .. } if exists(project_id) => {
-                    l.projects[i].push((m.start, project_id.clone()))
-                }
+                Detail::Project {
+                    project_id: Some(project_id),
+                    ..
+                } if exists(project_id) => l.projects[i].push((m.start, project_id.clone())),
                 Detail::Organization { id: Some(id), .. } => {
                     l.orgs[i].insert(id.clone());
                 }
