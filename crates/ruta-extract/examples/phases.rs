@@ -31,8 +31,10 @@ fn main() {
     });
     time("projects", &|t, _| {
         let c = ruta_extract::names::find_countries(t);
-        ruta_extract::names::find_projects(t, &c).len()
+        ruta_extract::projects::find(t, &c).len()
     });
+    time("numerals", &|t, l| ruta_extract::numerals::find(t, l).len());
+    time("events", &|t, l| ruta_extract::events::find(t, l).len());
     time("figures", &|t, l| {
         ruta_extract::figures::find(t, l, None).len()
     });

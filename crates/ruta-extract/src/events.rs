@@ -58,9 +58,11 @@ struct File {
     event: Vec<Entry>,
 }
 
-/// One expression: anchored, with what it reports and the context it needs.
+/// One expression: anchored (compiled when first needed: most never match), with what
+/// it reports and the context it needs.
 struct Expr {
-    anchored: Regex,
+    source: String,
+    anchored: OnceLock<Regex>,
     kinds: Vec<EventKind>,
     /// (context index, must match).
     context: Option<(usize, bool)>,
@@ -69,6 +71,9 @@ struct Expr {
 struct Matcher {
     /// Every expression of the language, for finding where an event may start.
     any: Regex,
+    /// Every expression anchored at the start, without its end boundary: which ones can
+    /// match at a place, in one pass.
+    set: regex::RegexSet,
     exprs: Vec<Expr>,
     contexts: Vec<Regex>,
     negation: Regex,
@@ -132,10 +137,14 @@ fn build(data: &str, lang: Lang) -> Result<Matcher, String> {
             Lang::Pt => &e.pt,
         };
         for w in words {
+            // Ending on a word boundary makes "atras(?:o|ou)" take "atrasou" whole.
+            let source = format!(r"(?i)^(?:{w})\b");
+            if cfg!(test) {
+                compile(&source).map_err(|err| format!("{w:?}: {err}"))?;
+            }
             exprs.push(Expr {
-                // Ending on a word boundary makes "atras(?:o|ou)" take "atrasou" whole.
-                anchored: compile(&format!(r"(?i)^(?:{w})\b"))
-                    .map_err(|err| format!("{w:?}: {err}"))?,
+                source,
+                anchored: OnceLock::new(),
                 kinds: kinds.clone(),
                 context,
             });
@@ -143,8 +152,14 @@ fn build(data: &str, lang: Lang) -> Result<Matcher, String> {
         }
     }
     let any = compile(&format!("(?i){}", all.join("|")))?;
+    let set = regex::RegexSetBuilder::new(all.iter().map(|a| format!("(?i)^{a}")))
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .map_err(|e| e.to_string())?;
     Ok(Matcher {
         any,
+        set,
         exprs,
         contexts,
         negation,
@@ -200,8 +215,12 @@ pub fn find(text: &str, lang: Lang) -> Vec<EventMatch> {
         let window = &text[s..crate::figures::floor_char(text, s + 160).max(hit.end())];
         let mut sentence: Option<&str> = None;
         let mut best: Option<(usize, &Expr)> = None;
-        for x in &m.exprs {
-            let Some(a) = x.anchored.find(window) else {
+        for i in m.set.matches(window).iter() {
+            let x = &m.exprs[i];
+            let anchored = x.anchored.get_or_init(|| {
+                compile(&x.source).unwrap_or_else(|e| panic!("data/events.toml: {e}"))
+            });
+            let Some(a) = anchored.find(window) else {
                 continue;
             };
             let e = s + a.end();

@@ -568,6 +568,8 @@ struct Amount {
     scaled: bool,
     /// Parts were added ("329 millones 373 mil 420").
     compound: bool,
+    /// A part was joined by "y"/"e"/"and" ("R$ 1 bilhão e 600 milhões").
+    joined: bool,
     /// The currency a money abbreviation implies ("mdd" = USD).
     abbrev: Option<Option<&'static str>>,
     /// The byte span of the digits, to read them again when a range shares a scale.
@@ -597,6 +599,7 @@ fn read_amount(
         value: 0.0,
         scaled: preset.is_some(),
         compound: false,
+        joined: false,
         abbrev: None,
         digits: (ns, ne),
     };
@@ -705,6 +708,7 @@ fn read_amount(
             a.value += n * s;
             last_scale = s;
             a.compound = true;
+            a.joined |= joined;
             a.end = after;
         }
         // "845 mil 300 soles": a bare number after "mil" when a currency word follows.
@@ -718,6 +722,7 @@ fn read_amount(
             {
                 a.value += n;
                 a.compound = true;
+                a.joined |= c[0].trim_start().starts_with(['y', 'e', 'a']);
                 a.end = after;
             }
         }
@@ -746,6 +751,21 @@ fn currency_word(text: &str, at: usize, peso: Option<&str>) -> Option<(Option<St
 fn per_unit_after(text: &str, at: usize, lang: Lang) -> Option<String> {
     let p = patterns();
     let rest = ahead(text, at);
+    // Cheap test first: a slash or a connector word must come next.
+    let t = rest.trim_start();
+    let word: String = t
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if !t.starts_with('/')
+        && !matches!(
+            word.as_str(),
+            "per" | "a" | "an" | "each" | "por" | "cada" | "al" | "ao" | "el" | "la" | "o"
+        )
+    {
+        return None;
+    }
     let c = p.per_unit.captures(rest).or_else(|| {
         (lang != Lang::En)
             .then(|| p.per_unit_article.captures(rest))
@@ -816,6 +836,26 @@ fn per_unit_name(u: &str) -> String {
 /// The bound the words right before byte `at` put on a figure.
 fn bound_before(text: &str, at: usize) -> Option<Bound> {
     let before = &text[floor_char(text, at.saturating_sub(40))..at];
+    // Cheap test first: every bound phrase ends with one of these words (or an article
+    // or approximation after it).
+    let last: String = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    const TAILS: &[&str] = &[
+        "than", "over", "above", "under", "below", "least", "most", "to", "of", "de", "a", "los",
+        "las", "el", "la", "os", "as", "o", "the", "hasta", "até", "ate", "menos", "mínimo",
+        "minimo", "máximo", "maximo", "some", "about", "around", "unos", "unas", "uns", "umas",
+    ];
+    if !TAILS.contains(&last.as_str())
+        && !["super", "sobrepas", "exce", "ultrapass", "surpass", "top"]
+            .iter()
+            .any(|p| last.starts_with(p))
+    {
+        return None;
+    }
     let c = patterns().bound.captures(before)?;
     let w = c.get(1).or_else(|| c.get(2))?.as_str().to_lowercase();
     let w: String = w.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -918,20 +958,33 @@ pub fn find_in(
                 continue;
             }
         }
-        // What opens a range, right before the number (or its currency sign), and where.
-        let open_window = floor_char(text, ns.saturating_sub(48));
-        let opener: Option<(String, usize)> = p
-            .range_open
-            .captures(&text[open_window..ns])
-            .and_then(|c| c.get(1))
-            .map(|m| (m.as_str().to_lowercase(), open_window + m.start()));
-        let between = matches!(
-            opener.as_ref().map(|o| o.0.as_str()),
-            Some("between" | "entre")
-        );
-        let Some(first) = read_amount(text, ns, ne, preset, lang, style, peso, !between) else {
+        // What opens a range, right before the number (or its currency sign), and where;
+        // looked for only when a range or a joined compound needs it.
+        let opener_of = || -> Option<(String, usize)> {
+            let open_window = floor_char(text, ns.saturating_sub(48));
+            p.range_open
+                .captures(&text[open_window..ns])
+                .and_then(|c| c.get(1))
+                .map(|m| (m.as_str().to_lowercase(), open_window + m.start()))
+        };
+        let is_between = |o: &Option<(String, usize)>| {
+            matches!(o.as_ref().map(|o| o.0.as_str()), Some("between" | "entre"))
+        };
+        let mut opener: Option<Option<(String, usize)>> = None;
+        let Some(mut first) = read_amount(text, ns, ne, preset, lang, style, peso, true) else {
             continue;
         };
+        if first.joined {
+            // "entre 3 millones y 500 mil": the "y" joins a range, not a compound.
+            let o = opener_of();
+            if is_between(&o) {
+                let Some(f) = read_amount(text, ns, ne, preset, lang, style, peso, false) else {
+                    continue;
+                };
+                first = f;
+            }
+            opener = Some(o);
+        }
         let mut start = first.start;
         let mut end = first.end;
         let mut value = first.value;
@@ -985,7 +1038,11 @@ pub fn find_in(
         }
         // A range: "entre X y Y", "X-Y", "de X a Y", "between $X and $Y".
         let mut high: Option<f64> = None;
-        if let Some(j) = p.range_join.captures(ahead(text, end)) {
+        if could_join_range(ahead(text, end))
+            && let Some(j) = p.range_join.captures(ahead(text, end))
+        {
+            let opener = opener.take().unwrap_or_else(opener_of);
+            let between = is_between(&opener);
             let word = j
                 .get(2)
                 .map(|w| w.as_str().to_lowercase())
@@ -1171,6 +1228,15 @@ fn quantity_unit(p: &Patterns, rest: &str) -> Option<(String, usize)> {
 fn could_be_scale(rest: &str) -> bool {
     let t = rest.trim_start_matches([' ', '-', '‑', '–', '\u{a0}', '\t', '\n']);
     t.len() < rest.len() && t.starts_with(['m', 'b', 't', 'k', 'M', 'B', 'T', 'K'])
+}
+
+/// Whether `rest` may start with what joins the ends of a range (a dash, "to", "and", "a",
+/// "al", "y", "e", "hasta", "até"): a cheap test before the pattern.
+fn could_join_range(rest: &str) -> bool {
+    let t = rest.trim_start_matches([' ', '\u{a0}']);
+    t.starts_with(['-', '‑', '–', '—'])
+        || (t.len() < rest.len()
+            && t.starts_with(['t', 'a', 'y', 'e', 'h', 'T', 'A', 'Y', 'E', 'H']))
 }
 
 /// Whether `rest` may start with a percent sign or word.

@@ -268,6 +268,8 @@ struct ProjectPatterns {
     name_info: Vec<usize>,
     /// The registry's mention expressions, case-insensitive.
     each: Vec<Regex>,
+    /// Every expression at once: which of them occur in a text, in one pass.
+    any: regex::RegexSet,
     /// For each expression, its index in `info`.
     set_info: Vec<usize>,
     info: Vec<ruta_registry::MentionPattern>,
@@ -315,10 +317,17 @@ fn projects() -> &'static ProjectPatterns {
                     .expect("project pattern")
             })
             .collect();
+        let any = regex::RegexSetBuilder::new(&pats)
+            .case_insensitive(true)
+            .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .expect("project pattern set");
         ProjectPatterns {
             names,
             name_info,
             each,
+            any,
             set_info,
             info,
         }
@@ -381,7 +390,8 @@ pub(crate) fn registry_matches(text: &str, countries: &[NameMatch]) -> Vec<(Name
     }
     // Each expression alone: its literal prefilter skips text that cannot match, which
     // one combined set cannot do.
-    for (i, re) in p.each.iter().enumerate() {
+    for i in p.any.matches(text).iter() {
+        let re = &p.each[i];
         let info = &p.info[p.set_info[i]];
         for m in re.find_iter(text) {
             push(info, m.start(), m.end());

@@ -286,42 +286,82 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// Where a scale word may begin: every phrase holds one, and they are rarer than the
+/// small words ("a", "un", "e") the full pattern must otherwise consider everywhere.
+fn scale_stems() -> &'static aho_corasick::AhoCorasick {
+    static A: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    A.get_or_init(|| {
+        aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(["mil", "bil", "tril", "thousand"])
+            .expect("scale stems")
+    })
+}
+
 /// Every amount written in words in `text`.
 pub fn find(text: &str, lang: Lang) -> Vec<Spelled> {
     let re = pattern(lang);
-    let mut out = Vec::new();
-    for m in re.find_iter(text) {
-        // Whole words only ("mil" is not inside "milímetros").
-        if text[..m.start()]
-            .chars()
-            .next_back()
-            .is_some_and(is_word_char)
+    let mut out: Vec<Spelled> = Vec::new();
+    let mut done = 0;
+    for hit in scale_stems().find_iter(text) {
+        let at = hit.start();
+        if at < done || text[..at].chars().next_back().is_some_and(is_word_char) {
+            continue;
+        }
+        // After digits ("3 mil millones") the figure is read from its digits.
+        if text[..at]
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '-')
+            .ends_with(|c: char| c.is_ascii_digit())
         {
             continue;
         }
-        let tokens = words_of(text, m.start(), m.end());
-        if tokens.is_empty() {
-            continue;
+        let ws = crate::figures::floor_char(text, at.saturating_sub(120));
+        let we = crate::figures::floor_char(text, at + 120).max(hit.end());
+        for m in re.find_iter(&text[ws..we]) {
+            let (ms, me) = (ws + m.start(), ws + m.end());
+            if me <= at {
+                continue;
+            }
+            if ms > at {
+                break;
+            }
+            if let Some(sp) = spelled_at(text, ms, me, lang) {
+                done = sp.end;
+                out.push(sp);
+            } else {
+                done = me;
+            }
+            break;
         }
-        let words: Vec<Word> = tokens
-            .iter()
-            .map(|&(s, e)| word(lang, &text[s..e]).unwrap_or(Word::Conj))
-            .collect();
-        let Some((value, last, last_scale)) = read(&words) else {
-            continue;
-        };
-        let (start, end) = (tokens[0].0, tokens[last].1);
-        if text[end..].chars().next().is_some_and(is_word_char) {
-            continue;
-        }
-        out.push(Spelled {
-            start,
-            end,
-            value,
-            last_scale,
-        });
     }
     out
+}
+
+/// The amount in the words matched at `[ms, me)`, if they make one.
+fn spelled_at(text: &str, ms: usize, me: usize, lang: Lang) -> Option<Spelled> {
+    // Whole words only ("mil" is not inside "milímetros").
+    if text[..ms].chars().next_back().is_some_and(is_word_char) {
+        return None;
+    }
+    let tokens = words_of(text, ms, me);
+    if tokens.is_empty() {
+        return None;
+    }
+    let words: Vec<Word> = tokens
+        .iter()
+        .map(|&(s, e)| word(lang, &text[s..e]).unwrap_or(Word::Conj))
+        .collect();
+    let (value, last, last_scale) = read(&words)?;
+    let (start, end) = (tokens[0].0, tokens[last].1);
+    if text[end..].chars().next().is_some_and(is_word_char) {
+        return None;
+    }
+    Some(Spelled {
+        start,
+        end,
+        value,
+        last_scale,
+    })
 }
 
 /// The byte spans of the words in `text[start..end]` (split at white space and hyphens).

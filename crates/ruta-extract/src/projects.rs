@@ -95,36 +95,62 @@ struct Project {
     id: String,
     name: String,
     country: String,
-    /// Indexes into `Partials::types`.
-    types: Vec<usize>,
+    /// Index into `Partials::nouns`: its type nouns and the universal project nouns.
+    nouns: usize,
+    /// Index into `Partials::nouns`: its type nouns alone (for its places); None when the
+    /// registry says nothing of its type.
+    place_nouns: Option<usize>,
 }
 
+/// The nouns of a set of types, as patterns compiled when first needed.
 struct TypeNouns {
-    /// A noun of the type right after a phrase ("… dam", "… hydroelectric plant").
-    after: Regex,
-    /// A noun of the type right before a phrase, with a preposition and article between
+    nouns: String,
+    compiled: OnceLock<(Regex, Regex)>,
+}
+
+impl TypeNouns {
+    /// (after, before): a noun of the type right after a phrase ("… dam", "…
+    /// hydroelectric plant"), and right before it with a preposition and article between
     /// ("represa …", "dams in …", "represas del río …").
-    before: Regex,
+    fn patterns(&self) -> &(Regex, Regex) {
+        let nouns = &self.nouns;
+        self.compiled.get_or_init(|| {
+            (
+                crate::pattern(&format!(
+                    r"(?i)^(?:\s+|\s*[-‑–]\s*)(?:(?:river|r[ií]o|hydroelectric|hydropower|hydro|power|copper|lithium|gold|deep-?water|solar|wind|mega|international|internacional)\s+)?(?:{nouns})"
+                )),
+                crate::pattern(&format!(
+                    r"(?i)(?:^|[^\p{{L}}])(?:{nouns})(?:\s+(?:hidroel[ée]ctricas?|hidrel[ée]tricas?|ferroviarias?|f[ée]rreas?))?\s+(?:(?:de\s+la|de|del|do|da|dos|das|of|on|in|at|en|em|no|na|near|to|from|between|para|hacia|desde|entre|sobre|cerca\s+de|a)\s+)?(?:(?:the|el|la|los|las|o|os|as)\s+)?(?:(?:r[ií]o|river)\s+)?$"
+                )),
+            )
+        })
+    }
 }
 
 struct Partials {
     projects: Vec<Project>,
-    /// Per type; the last one is the universal project nouns.
-    types: Vec<TypeNouns>,
+    /// Per set of types that some project has.
+    nouns: Vec<TypeNouns>,
     phrases: AhoCorasick,
     /// Per automaton pattern: (project index, origin).
     entries: Vec<Vec<(usize, Origin)>>,
 }
 
-fn type_nouns(list: &[String]) -> TypeNouns {
-    let nouns = list.join("|");
+/// The noun patterns of a set of types; no word boundary at the end (checked after
+/// matching, which keeps the patterns on the fast DFA path), longest first so the first
+/// alternative that matches is the whole word.
+fn type_nouns(list: &[&String]) -> TypeNouns {
+    let mut list: Vec<&String> = list.to_vec();
+    list.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    list.dedup();
+    let nouns = list
+        .iter()
+        .map(|n| n.as_str())
+        .collect::<Vec<_>>()
+        .join("|");
     TypeNouns {
-        after: crate::pattern(&format!(
-            r"(?i)^(?:\s+|\s*[-‑–]\s*)(?:(?:river|r[ií]o|hydroelectric|hydropower|hydro|power|copper|lithium|gold|deep-?water|solar|wind|mega|international|internacional)\s+)?(?:{nouns})\b"
-        )),
-        before: crate::pattern(&format!(
-            r"(?i)(?:^|[^\p{{L}}])(?:{nouns})(?:\s+(?:hidroel[ée]ctricas?|hidrel[ée]tricas?|ferroviarias?|f[ée]rreas?))?\s+(?:(?:de\s+la|de|del|do|da|dos|das|of|on|in|at|en|em|no|na|near|to|from|between|para|hacia|desde|entre|sobre|cerca\s+de|a)\s+)?(?:(?:the|el|la|los|las|o|os|as)\s+)?(?:(?:r[ií]o|river)\s+)?$"
-        )),
+        nouns,
+        compiled: OnceLock::new(),
     }
 }
 
@@ -273,9 +299,25 @@ fn partials() -> &'static Partials {
             .values()
             .map(|list| crate::pattern(&format!(r"(?i)\b(?:{})\b", list.join("|"))))
             .collect();
-        let mut types: Vec<TypeNouns> = w.types.values().map(|l| type_nouns(l)).collect();
-        types.push(type_nouns(&w.universal.words));
-        let universal = types.len() - 1;
+        let type_lists: Vec<&Vec<String>> = w.types.values().collect();
+        let mut nouns: Vec<TypeNouns> = Vec::new();
+        let mut noun_sets: BTreeMap<(Vec<usize>, bool), usize> = BTreeMap::new();
+        let mut nouns_of = |t: &[usize], universal: bool| -> usize {
+            *noun_sets.entry((t.to_vec(), universal)).or_insert_with(|| {
+                let list: Vec<&String> = t
+                    .iter()
+                    .flat_map(|&i| type_lists[i].iter())
+                    .chain(
+                        universal
+                            .then_some(&w.universal.words)
+                            .into_iter()
+                            .flatten(),
+                    )
+                    .collect();
+                nouns.push(type_nouns(&list));
+                nouns.len() - 1
+            })
+        };
         let records = ruta_registry::records().expect("registry records");
         let mut projects = Vec::new();
         let mut by_phrase: BTreeMap<String, Vec<(usize, Origin)>> = BTreeMap::new();
@@ -355,12 +397,12 @@ fn partials() -> &'static Partials {
             }
             t.sort_unstable();
             t.dedup();
-            t.push(universal);
             projects.push(Project {
                 id: p.id.clone(),
                 name: p.name.clone(),
                 country: p.country.clone().unwrap_or_default(),
-                types: t,
+                nouns: nouns_of(&t, true),
+                place_nouns: (!t.is_empty()).then(|| nouns_of(&t, false)),
             });
         }
         let mut patterns: Vec<String> = Vec::new();
@@ -382,33 +424,35 @@ fn partials() -> &'static Partials {
             .expect("project phrase automaton");
         Partials {
             projects,
-            types,
+            nouns,
             phrases,
             entries,
         }
     })
 }
 
-/// The span a phrase at `[s, e)` takes with a noun of one of `types` next to it.
-fn with_type_noun(text: &str, s: usize, e: usize, types: &[&TypeNouns]) -> Option<(usize, usize)> {
+/// The span a phrase at `[s, e)` takes with one of `t`'s nouns next to it (after it, or
+/// before it with a preposition between), the longer when both.
+fn with_type_noun(text: &str, s: usize, e: usize, t: &TypeNouns) -> Option<(usize, usize)> {
     let after = &text[e..crate::figures::floor_char(text, e + 64).max(e)];
     let before = &text[crate::figures::floor_char(text, s.saturating_sub(64))..s];
     let mut best: Option<(usize, usize)> = None;
-    for t in types {
-        if let Some(m) = t.after.find(after) {
-            let span = (s, e + m.end());
-            if best.is_none_or(|b| span.1 - span.0 > b.1 - b.0) {
-                best = Some(span);
-            }
-        }
-        if let Some(m) = t.before.find(before) {
-            let lead = before[m.start()..]
-                .find(|c: char| c.is_alphabetic())
-                .unwrap_or(0);
-            let span = (s - before.len() + m.start() + lead, e);
-            if best.is_none_or(|b| span.1 - span.0 > b.1 - b.0) {
-                best = Some(span);
-            }
+    let (after_re, before_re) = t.patterns();
+    if let Some(m) = after_re.find(after)
+        && !after[m.end()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric())
+    {
+        best = Some((s, e + m.end()));
+    }
+    if let Some(m) = before_re.find(before) {
+        let lead = before[m.start()..]
+            .find(|c: char| c.is_alphabetic())
+            .unwrap_or(0);
+        let span = (s - before.len() + m.start() + lead, e);
+        if best.is_none_or(|b| span.1 - span.0 > b.1 - b.0) {
+            best = Some(span);
         }
     }
     best
@@ -440,14 +484,12 @@ pub fn find(text: &str, countries: &[NameMatch]) -> Vec<ProjectMatch> {
         let mut fits = Vec::new();
         for &(pi, origin) in &p.entries[m.pattern().as_usize()] {
             let project = &p.projects[pi];
-            let universal = p.types.len() - 1;
-            let types: Vec<&TypeNouns> = project
-                .types
-                .iter()
-                .filter(|&&t| origin != Origin::Place || t != universal)
-                .map(|&t| &p.types[t])
-                .collect();
-            let Some(span) = with_type_noun(text, s, e, &types) else {
+            let nouns = if origin == Origin::Place {
+                project.place_nouns
+            } else {
+                Some(project.nouns)
+            };
+            let Some(span) = nouns.and_then(|n| with_type_noun(text, s, e, &p.nouns[n])) else {
                 continue;
             };
             if origin == Origin::Place {
