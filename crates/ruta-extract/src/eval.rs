@@ -1,7 +1,8 @@
 //! Scoring the extractor against hand-annotated passages (`eval/*.jsonl`).
 //!
 //! A gold mention is the exact text and its expected value; its span is the first
-//! occurrence of the text not already taken by an earlier gold mention of the same kind.
+//! occurrence of the text not already taken by an earlier gold mention of the same kind
+//! (for events, of the same kind and event kind).
 //! A predicted mention matches a gold one when the kinds agree, the spans overlap and the
 //! values agree: money by amount (within 0.5%) and currency, organizations by gazetteer
 //! id (any name for an organization the gazetteer does not know), countries by ISO3,
@@ -174,13 +175,16 @@ fn agrees(g: &Gold, m: &Mention) -> bool {
 /// Scores one passage's predicted mentions against its gold ones.
 pub fn score(p: &Passage, predicted: &[Mention]) -> Score {
     // Gold spans: the first free occurrence of each text.
-    let mut taken: Vec<(Kind, usize)> = Vec::new();
+    // Two events of different kinds may share a span ("travada na Justiça").
+    let mut taken: Vec<(Kind, Option<&str>, usize)> = Vec::new();
     let mut gold: Vec<(&Gold, usize, usize)> = Vec::new();
     for g in &p.mentions {
         let mut from = 0;
         let at = loop {
             match p.text[from..].find(&g.text) {
-                Some(i) if taken.contains(&(g.kind, from + i)) => from += i + g.text.len().max(1),
+                Some(i) if taken.contains(&(g.kind, g.event_kind.as_deref(), from + i)) => {
+                    from += i + g.text.len().max(1)
+                }
                 Some(i) => break Some(from + i),
                 None => break None,
             }
@@ -188,7 +192,7 @@ pub fn score(p: &Passage, predicted: &[Mention]) -> Score {
         let Some(at) = at else {
             continue; // an annotation error: the text is not in the passage
         };
-        taken.push((g.kind, at));
+        taken.push((g.kind, g.event_kind.as_deref(), at));
         gold.push((g, at, at + g.text.len()));
     }
     let mut score = Score::default();

@@ -342,6 +342,13 @@ mod tests {
             kinds("Un incumplimiento del plazo de entrega.", Lang::Es),
             vec![]
         );
+        assert_eq!(
+            kinds(
+                "Una firma china ganó la licitación; el consorcio niega cualquier soborno.",
+                Lang::Es
+            ),
+            vec![("ganó la licitación", "milestone")]
+        );
     }
 
     #[test]

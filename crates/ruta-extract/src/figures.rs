@@ -146,6 +146,8 @@ struct Patterns {
     bound: Regex,
     /// A unit price's connector and unit.
     per_unit: Regex,
+    /// English "a"/"an" + a unit ("$65 a barrel", "$5 million a year").
+    per_unit_a: Regex,
     /// Spanish/Portuguese "el/la/o/a" + a physical unit ("US$ 65 el barril").
     per_unit_article: Regex,
     /// What, after "a year", says it is a time and not a rate ("a year ago").
@@ -160,7 +162,10 @@ struct Patterns {
 const SCALE_WORDS: &str = r"mil\s+millones|miles\s+de\s+millones|mil\s+milh[õo]es|millones|millón|millon|millardos?|mil|billones|billón|billon|bilh[õo]es|bilh[ãa]o|bili[ãa]o|bili[õo]es|milh[õo]es|milh[ãa]o|trilh[õo]es|trilh[ãa]o|thousand|millions?|billions?|trillions?|bn|mn|mln|tn|MM|bi|mi";
 
 const UNITS_TIME: &str = r"years?|año|ano|annum|months?|mes|mês|days?|día|dia|hours?|hora";
-const UNITS_PHYSICAL: &str = r"toneladas?\s+métricas?|toneladas?|tonnes?|metric\s+tons?|tons?|tm|barrels?|barriles?|barril|barris|bbl|MWh|GWh|kWh|MW|megavatios?|megawatts?|kilómetros?|kilometros?|kilometers?|kilometres?|quilômetros?|quilometros?|km|metros?\s+cuadrados?|metros?\s+quadrados?|square\s+met(?:er|re)s?|m²|m2|hectáreas?|hectareas?|hectares?|kilogramos?|quilogramas?|kilograms?|kilos?|quilos?|kg|pounds?|libras?|lb|ounces?|onzas?|onças?|oz|litros?|litres?|liters?|gallons?|galones?|galão|MMBtu|shares?|acciones|acción|ações|ação|persons?|personas?|pessoas?|habitantes?|capita|units?|unidad(?:es)?|unidades?";
+const UNITS_PHYSICAL: &str = r"toneladas?\s+métricas?|toneladas?|tonnes?|metric\s+tons?|tons?|tm|barrels?|barriles?|barril|barris|bbl|MWh|GWh|kWh|MW|megavatios?|megawatts?|kilómetros?|kilometros?|kilometers?|kilometres?|quilômetros?|quilometros?|km|metros?\s+cuadrados?|metros?\s+quadrados?|square\s+met(?:er|re)s?|m²|m2|hectáreas?|hectareas?|hectares?|kilogramos?|quilogramas?|kilograms?|kilos?|quilos?|kg|pounds?|libras?|lb|ounces?|onzas?|onças?|oz|litros?|litres?|liters?|gallons?|galones?|galão|MMBtu|shares?|acciones|acción|ações|ação";
+/// Units a price may be "per" but never "a"/"the" in Spanish or Portuguese ("a
+/// trabajadores" is "to workers").
+const UNITS_PEOPLE: &str = r"persons?|personas?|pessoas?|habitantes?|capita|units?|unidad(?:es)?|unidades?|vehicles?|vehículos?|veículos?|cars?|passengers?|pasajeros?|passageiros?|households?|hogares?|workers?|trabajadores?|trabalhadores?";
 
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
@@ -181,7 +186,7 @@ fn patterns() -> &'static Patterns {
         currency: crate::pattern(r"(?i)^(?:\s+(?:de|of|em|en)(?-u:\b))?\s+(dólares\s+(?:estadounidenses|americanos|estadunidenses|norteamericanos)|US\s+dollars|U\.S\.\s+dollars|American\s+dollars|dólares|dolares|dólar|dollars|dollar|USD|reais|real|yuanes|yuan|renminbi|RMB|euros|euro|pesos\s+(?:mexicanos|colombianos|argentinos|chilenos|dominicanos|uruguayos|cubanos)|pesos|soles|sol|colones|colón|bolivianos|bolívares|quetzales|lempiras|córdobas|guaraníes|Jamaican\s+dollars|dólares\s+jamaiquinos|East\s+Caribbean\s+dollars|Trinidad\s+and\s+Tobago\s+dollars|Guyanese\s+dollars|Bahamian\s+dollars|Barbados\s+dollars)(?-u:\b)"),
         // Money abbreviations after a number: "mdd", "MMUSD", "mmdp".
         abbrev: crate::pattern(r"^\s*(mmdd|mdd|mmdp|mdp|MMUSD|MM\s?USD|MMU\$S|MUS\$|MMUS\$)(?-u:\b)"),
-        counted: crate::pattern(r"^\s+(\p{Ll}[\p{Ll}-]{2,14})\s+(villages|aldeas|aldeias|workers|trabajadores|trabalhadores|employees|empleados|jobs|empleos|empregos|homes|houses|viviendas|casas|schools|escuelas|escolas|hospitals|hospitales|hospitais|plants|usinas|plantas|centrales|stations|estaciones|estações|trains|trenes|trens|vehicles|cars|carros|veículos|vehículos|bridges|puentes|pontes|people|personas|pessoas|families|familias|famílias)\b"),
+        counted: crate::pattern(r"^\s+(\p{Ll}[\p{Ll}-]{2,14})\s+(cracks|fissures|fisuras|grietas|fissuras|rachaduras|trincas|villages|aldeas|aldeias|workers|trabajadores|trabalhadores|employees|empleados|jobs|empleos|empregos|homes|houses|viviendas|casas|schools|escuelas|escolas|hospitals|hospitales|hospitais|plants|usinas|plantas|centrales|stations|estaciones|estações|trains|trenes|trens|vehicles|cars|carros|veículos|vehículos|bridges|puentes|pontes|people|personas|pessoas|families|familias|famílias)\b"),
         unit: crate::pattern(r"^(?:\s*-\s*|\s*)(?:(?:de|of)\s+)?(MWh|GWh|TWh|kWh|MWp|GWp|kWp|MW|GW|kW|megawatts?|megavatios?|megawatios?|gigawatts?|gigavatios?|kilowatts?|km|kilometers|kilometres|kilómetros|kilometros|quilômetros|quilometros|quilómetros|miles|TEUs?|tonnes|tonne|tons|toneladas|tonelada|vehicles|cars|vehículos|vehiculos|veículos|veiculos|carros|automóviles|jobs|empleos|empregos|puestos\s+de\s+trabajo|postos\s+de\s+trabalho|workers|trabajadores|trabalhadores|employees|empleados|funcionários|operários|obreros|cracks|fissures|fisuras|grietas|fissuras|rachaduras|hectares|hectáreas|hectareas|barrels|barriles|barris|villages|aldeas|aldeias|homes|houses|viviendas|casas|moradias|passengers|pasajeros|passageiros|stations|estaciones|estações|trains|trenes|trens|schools|escuelas|escolas|hospitals|hospitales|hospitais|people|personas|pessoas|residents|habitantes|square\s+meters|square\s+metres|metros\s+cuadrados|metros\s+quadrados|m²|m2|bridges|puentes|pontes|lanes|carriles|faixas|containers|contenedores|contêineres|conteineres|contentores|plants|power\s+plants|usinas|centrales|customers|clientes|families|familias|famílias|acres)\b"),
         percent: crate::pattern(r"(?i)^(?:\s?%|\s+(?:percent|per\s+cent|por\s+ciento|por\s+cento|pct)(?-u:\b))"),
         approx: crate::pattern(r"(?i)(?:^|[^\p{L}])(about|around|approximately|approx\.?|nearly|almost|roughly|some|an\s+estimated|estimated|circa|close\s+to|unos|unas|cerca\s+de|alrededor\s+de|aproximadamente|casi|aprox\.?|quase|em\s+torno\s+de|por\s+volta\s+de|uns|umas)\s+(?:(?:a|de|of)\s+)?$"),
@@ -190,8 +195,9 @@ fn patterns() -> &'static Patterns {
         range_open: crate::pattern(r"(?i)(?:^|[^\p{L}])(between|entre|from|de|desde|del|do|da)\s+(?:(?:about|around|some|roughly|unos|unas|uns|umas|cerca\s+de)\s+)?(?:(?:US|U\.S\.|R|COL|MX|AR|RD)?\s?\$\s?|USD\s|EUR\s|BRL\s|€\s?|£\s?|¥\s?|S/\.?\s?)?$"),
         change: crate::pattern(r"(?i)(?-u:\b)(?:pas[oóa]\w*|pass(?:ou|a|ar|aram|ará)|sub(?:i[óo]|ir|e|en|ieron|iu|iram|irá)|sobe|aument\w*|crec\w*|cresc\w*|creci\w*|ca(?:y[óo]|yeron|er|e|en|iu|íram|ir)|baj(?:[óo]|ar|a|aron)|baix\w*|redu\w*|elev\w*|increment\w*|dispar\w*|salt(?:[óo]|aron|ou|aram)|duplic\w*|tripl\w*|rose|rises?|risen|increas\w*|grew|grows?|grown|fell|falls?|fallen|dropp\w*|drops?|jump\w*|climb\w*|went|goes|go|cut|rais\w*|lower\w*|doubl\w*|balloon\w*|soar\w*|surg\w*|revis\w*|ajust\w*|adjust\w*|reajust\w*)\s+(?:\S+\s+){0,3}$"),
         sign: crate::pattern(r"^(?:(?:US|U\.S\.)\s?\$|U\$S|\$\s?US|USD|R\$|RMB|CNY|¥|€|EUR|£|GBP|S/\.?|PEN|BRL|MXN|COP|ARS|CLP|\$)\s*"),
-        bound: crate::pattern(r"(?i)(?:^|[^\p{L}])(?:(more\s+than|at\s+least|in\s+excess\s+of|upwards\s+of|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|no\s+less\s+than|not\s+less\s+than|up\s+to|less\s+than|fewer\s+than|at\s+most|no\s+more\s+than|not\s+more\s+than|as\s+much\s+as|as\s+many\s+as|a\s+maximum\s+of|a\s+minimum\s+of|más\s+de|mas\s+de|al\s+menos|por\s+lo\s+menos|como\s+m[íi]nimo|no\s+menos\s+de|superior(?:es)?\s+a|super(?:a|ó|o|ará|aría|an|aron|ando|ou|am|aram|aria)|sobrepas\w*|exced\w*|hasta|menos\s+de|como\s+m[áa]ximo|no\s+m[áa]s\s+de|inferior(?:es)?\s+a|un\s+m[áa]ximo\s+de|un\s+m[íi]nimo\s+de|mais\s+de|pelo\s+menos|ao\s+menos|no\s+m[íi]nimo|acima\s+de|ultrapass\w*|até|no\s+m[áa]ximo|abaixo\s+de|um\s+m[áa]ximo\s+de|um\s+m[íi]nimo\s+de)\s+(?:(?:the|los|las|el|la|os|as|o|a|some|about|around|unos|unas|uns|umas)\s+)?|(over|above|under|below)\s+)$"),
-        per_unit: crate::pattern(&format!(r"(?i)^(?:\s*/\s*|\s+(?:per|an?|each|por\s+cada|por|cada|al|ao)\s+)({UNITS_PHYSICAL}|{UNITS_TIME}|t|ha)(?-u:\b)")),
+        bound: crate::pattern(r"(?i)(?:^|[^\p{L}])(?:(more\s+than|at\s+least|in\s+excess\s+of|upwards\s+of|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|no\s+less\s+than|not\s+less\s+than|up\s+to|less\s+than|fewer\s+than|at\s+most|no\s+more\s+than|not\s+more\s+than|as\s+much\s+as|as\s+many\s+as|a\s+maximum\s+of|a\s+minimum\s+of|más\s+de|mas\s+de|al\s+menos|por\s+lo\s+menos|como\s+m[íi]nimo|no\s+menos\s+de|superior(?:es)?\s+a|super(?:a|ó|o|ará|aría|an|aron|ando|ou|am|aram|aria)|sobrepas\w*|exced\w*|hasta|menos\s+de|como\s+m[áa]ximo|no\s+m[áa]s\s+de|inferior(?:es)?\s+a|un\s+m[áa]ximo\s+de|un\s+m[íi]nimo\s+de|mais\s+de|pelo\s+menos|ao\s+menos|no\s+m[íi]nimo|acima\s+de|ultrapass\w*|até|no\s+m[áa]ximo|abaixo\s+de|um\s+m[áa]ximo\s+de|um\s+m[íi]nimo\s+de)\s+(?:(?:los|las|el|la|os|as|o|some|about|around|unos|unas|uns|umas)\s+)?|(over|above|under|below)\s+)$"),
+        per_unit: crate::pattern(&format!(r"(?i)^(?:\s*/\s*|\s+(?:per|each|por\s+cada|por|cada|al|ao)\s+)({UNITS_PHYSICAL}|{UNITS_PEOPLE}|{UNITS_TIME}|t|ha)(?-u:\b)")),
+        per_unit_a: crate::pattern(&format!(r"(?i)^\s+an?\s+({UNITS_PHYSICAL}|{UNITS_PEOPLE}|{UNITS_TIME})(?-u:\b)")),
         per_unit_article: crate::pattern(&format!(r"(?i)^\s+(?:el|la|o|a)\s+({UNITS_PHYSICAL})(?-u:\b)")),
         not_rate: crate::pattern(r"(?i)^\s+(?:ago|earlier|later|before|after|from|since|siguiente|pasado|anterior|próximo|que\s+viene|seguinte|passado|atrás|antes|depois|later)(?-u:\b)"),
         counts: crate::pattern(r"(?i)^\s+(?:de|of|do|da|dos|das)\s+\p{L}"),
@@ -439,7 +445,9 @@ fn unit_name(u: &str) -> String {
         "jobs" | "empleos" | "empregos" | "puestos de trabajo" | "postos de trabalho" => "jobs",
         "workers" | "trabajadores" | "trabalhadores" | "employees" | "empleados"
         | "funcionários" | "operários" | "obreros" => "workers",
-        "cracks" | "fissures" | "fisuras" | "grietas" | "fissuras" | "rachaduras" => "cracks",
+        "cracks" | "fissures" | "fisuras" | "grietas" | "fissuras" | "rachaduras" | "trincas" => {
+            "cracks"
+        }
         _ if l.starts_with("hect") => "hectares",
         _ if l.starts_with("barr") => "barrels",
         "villages" | "aldeas" | "aldeias" => "villages",
@@ -767,9 +775,11 @@ fn per_unit_after(text: &str, at: usize, lang: Lang) -> Option<String> {
         return None;
     }
     let c = p.per_unit.captures(rest).or_else(|| {
-        (lang != Lang::En)
-            .then(|| p.per_unit_article.captures(rest))
-            .flatten()
+        if lang == Lang::En {
+            p.per_unit_a.captures(rest)
+        } else {
+            p.per_unit_article.captures(rest)
+        }
     })?;
     let m = c.get(0).expect("m");
     let unit = per_unit_name(&c[1]);
@@ -824,6 +834,20 @@ fn per_unit_name(u: &str) -> String {
             "person"
         }
         _ if l.starts_with("unit") || l.starts_with("unidad") => "unit",
+        _ if l.starts_with("vehic")
+            || l.starts_with("veh")
+            || l.starts_with("veí")
+            || l.starts_with("car") =>
+        {
+            "vehicle"
+        }
+        _ if l.starts_with("passeng") || l.starts_with("pasajer") || l.starts_with("passageir") => {
+            "passenger"
+        }
+        _ if l.starts_with("household") || l.starts_with("hogar") => "household",
+        _ if l.starts_with("worker") || l.starts_with("trabaj") || l.starts_with("trabalh") => {
+            "worker"
+        }
         _ if l.starts_with("year") => "year",
         _ if l.starts_with("month") => "month",
         _ if l.starts_with("day") => "day",
@@ -1805,6 +1829,11 @@ mod tests {
         );
         assert_eq!(b("a $5 billion loan", Lang::En), vec![None]);
         assert_eq!(b("under a $5 billion deal", Lang::En), vec![None]);
+        // A comparison with a stated amount does not bound that amount.
+        assert_eq!(
+            b("less than the $500 million it paid", Lang::En),
+            vec![None]
+        );
     }
 
     #[test]
@@ -1837,6 +1866,17 @@ mod tests {
         assert_eq!(
             u("gas at $3.50/MMBtu and steel at $1,100 per tonne", Lang::En),
             vec![some("$3.50", "MMBtu"), some("$1,100", "tonne")]
+        );
+        assert_eq!(
+            u(
+                "tolls of US$6 per vehicle and R$ 40 por passageiro",
+                Lang::En
+            ),
+            vec![some("US$6", "vehicle"), some("R$ 40", "passenger")]
+        );
+        assert_eq!(
+            u("pagó US$ 5 millones a trabajadores", Lang::Es),
+            vec![("US$ 5 millones".to_string(), None)]
         );
         assert_eq!(
             u("$5 million a year", Lang::En),
