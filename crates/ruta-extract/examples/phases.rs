@@ -1,5 +1,6 @@
 //! Times each extraction phase over a JSONL corpus (for profiling):
-//! `cargo run --release -p ruta-extract --example phases -- corpus.jsonl`.
+//! `cargo run --release -p ruta-extract --example phases -- corpus.jsonl`. Each phase
+//! called on its own runs the shared literal scan (`scan`) itself; `all` runs it once.
 
 use std::time::Instant;
 

@@ -14,6 +14,7 @@
 //! the linker reads the event's sentence.
 
 use crate::lang::Lang;
+use crate::scan::{Hit, Tag};
 use regex::Regex;
 use ruta_core::EventKind;
 use serde::Deserialize;
@@ -69,11 +70,15 @@ struct Expr {
 }
 
 struct Matcher {
-    /// Every expression of the language, for finding where an event may start.
-    any: Regex,
-    /// Every expression anchored at the start, without its end boundary: which ones can
-    /// match at a place, in one pass.
-    set: regex::RegexSet,
+    /// The literal beginnings ("stems", up to four letters, lower case) of the expressions
+    /// that have one: where an event may start (found by the shared scan).
+    stems: Vec<String>,
+    /// Per stem, the expressions (indexes into `exprs`) that begin with it.
+    stem_exprs: Vec<Vec<usize>>,
+    /// The expressions without a literal beginning, for finding where they start.
+    rest: Option<Regex>,
+    /// Their indexes into `exprs`.
+    rest_exprs: Vec<usize>,
     exprs: Vec<Expr>,
     contexts: Vec<Regex>,
     negation: Regex,
@@ -113,6 +118,9 @@ fn build(data: &str, lang: Lang) -> Result<Matcher, String> {
     ))?;
     let mut exprs = Vec::new();
     let mut all: Vec<String> = Vec::new();
+    let mut stems: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut rest: Vec<String> = Vec::new();
+    let mut rest_exprs: Vec<usize> = Vec::new();
     for e in &file.event {
         let kinds = match &e.kind {
             Kinds::One(k) => vec![*k],
@@ -137,8 +145,10 @@ fn build(data: &str, lang: Lang) -> Result<Matcher, String> {
             Lang::Pt => &e.pt,
         };
         for w in words {
-            // Ending on a word boundary makes "atras(?:o|ou)" take "atrasou" whole.
-            let source = format!(r"(?i)^(?:{w})\b");
+            // Ending before a space or punctuation makes "atras(?:o|ou)" take "atrasou"
+            // whole (a consuming test, not `\b`, keeps the pattern small and on the fast
+            // DFA; the character is given back after matching).
+            let source = format!(r#"(?i)^(?:{w})(?:[\s.,;:!?()\[\]"'’”“«»/—–-]|$)"#);
             if cfg!(test) {
                 compile(&source).map_err(|err| format!("{w:?}: {err}"))?;
             }
@@ -149,22 +159,65 @@ fn build(data: &str, lang: Lang) -> Result<Matcher, String> {
                 context,
             });
             all.push(format!("(?:{w})"));
+            match stems_of(w) {
+                Some(v) => {
+                    for st in v {
+                        stems.entry(st).or_default().push(exprs.len() - 1);
+                    }
+                }
+                None => {
+                    rest.push(format!("(?:{w})"));
+                    rest_exprs.push(exprs.len() - 1);
+                }
+            }
         }
     }
-    let any = compile(&format!("(?i){}", all.join("|")))?;
-    let set = regex::RegexSetBuilder::new(all.iter().map(|a| format!("(?i)^{a}")))
-        .size_limit(64 << 20)
-        .dfa_size_limit(64 << 20)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let (stems, stem_exprs): (Vec<String>, Vec<Vec<usize>>) = stems.into_iter().unzip();
+    let rest = if rest.is_empty() {
+        None
+    } else {
+        Some(compile(&format!("(?i){}", rest.join("|")))?)
+    };
+    let _ = all;
     Ok(Matcher {
-        any,
-        set,
+        stems,
+        stem_exprs,
+        rest,
+        rest_exprs,
         exprs,
         contexts,
         negation,
         against,
     })
+}
+
+/// The literal beginnings of an expression, lower-cased and at most four letters long: its
+/// leading letters ("sobornos?" → "sobo"), or those of each alternative of a leading group
+/// of plain words ("(?:went|go…)" → "went", "go"…); None when some beginning is shorter
+/// than three letters or not literal (then the expression is searched for whole).
+fn stems_of(w: &str) -> Option<Vec<String>> {
+    const META: &[char] = &['\\', '(', '[', '?', '*', '+', '{', '|', '.', '^', '$', ')'];
+    let lead = |a: &str| -> Option<String> {
+        let n = a
+            .find(|c: char| META.contains(&c) || c.is_whitespace())
+            .unwrap_or(a.len());
+        let mut p: Vec<char> = a[..n].chars().collect();
+        // A letter made optional ("sobornos?") is not part of every beginning.
+        if a[n..].starts_with(['?', '*', '{']) {
+            p.pop();
+        }
+        (p.len() >= 3).then(|| p.iter().take(4).collect::<String>().to_lowercase())
+    };
+    if let Some(inner) = w.strip_prefix("(?:") {
+        let close = inner.find(')')?;
+        let group = &inner[..close];
+        // An optional group begins nothing for sure.
+        if group.contains(['(', '[', '\\']) || inner[close + 1..].starts_with(['?', '*', '{']) {
+            return None;
+        }
+        return group.split('|').map(lead).collect();
+    }
+    lead(w).map(|s| vec![s])
 }
 
 fn compile(p: &str) -> Result<Regex, String> {
@@ -195,27 +248,56 @@ fn sentence_around(text: &str, s: usize, e: usize) -> &str {
     &text[start..end]
 }
 
+/// The beginnings of the event expressions of `lang`, for the shared scan.
+pub(crate) fn stems(lang: Lang) -> &'static [String] {
+    &matcher(lang).stems
+}
+
 /// Every event word or phrase in `text`, in order. An expression with two kinds gives two
 /// matches with the same span.
 pub fn find(text: &str, lang: Lang) -> Vec<EventMatch> {
+    find_in(text, lang, &crate::scan::scan(text))
+}
+
+/// [`find`] from the text's shared scan.
+pub(crate) fn find_in(text: &str, lang: Lang, hits: &[Hit]) -> Vec<EventMatch> {
     let m = matcher(lang);
     let mut out = Vec::new();
+    // Where an event may start, and which expressions may start there: a stem's, or
+    // those without a stem where one of them matches.
+    let mut starts: Vec<(usize, &[usize])> = hits
+        .iter()
+        .filter_map(|h| match h.tag {
+            Tag::EventStem(l, i) if l == lang => Some((h.start, m.stem_exprs[i].as_slice())),
+            _ => None,
+        })
+        .collect();
+    if let Some(r) = &m.rest {
+        starts.extend(
+            r.find_iter(text)
+                .map(|h| (h.start(), m.rest_exprs.as_slice())),
+        );
+    }
+    starts.sort_by_key(|x| x.0);
     let mut from = 0;
-    while from < text.len() {
-        let Some(hit) = m.any.find_at(text, from) else {
-            break;
-        };
-        let s = hit.start();
-        // Whole words only; a rejected start lets a later one inside it be tried.
-        let next = s + text[s..].chars().next().map_or(1, char::len_utf8);
-        if text[..s].chars().next_back().is_some_and(is_word_char) {
-            from = next;
+    let mut k = 0;
+    let mut candidates: Vec<usize> = Vec::new();
+    while k < starts.len() {
+        let s = starts[k].0;
+        // Every expression that may start here.
+        candidates.clear();
+        while k < starts.len() && starts[k].0 == s {
+            candidates.extend_from_slice(starts[k].1);
+            k += 1;
+        }
+        // Whole words only.
+        if s < from || text[..s].chars().next_back().is_some_and(is_word_char) {
             continue;
         }
-        let window = &text[s..crate::figures::floor_char(text, s + 160).max(hit.end())];
+        let window = &text[s..crate::figures::floor_char(text, s + 160).max(s)];
         let mut sentence: Option<&str> = None;
         let mut best: Option<(usize, &Expr)> = None;
-        for i in m.set.matches(window).iter() {
+        for &i in &candidates {
             let x = &m.exprs[i];
             let anchored = x.anchored.get_or_init(|| {
                 compile(&x.source).unwrap_or_else(|e| panic!("data/events.toml: {e}"))
@@ -223,7 +305,13 @@ pub fn find(text: &str, lang: Lang) -> Vec<EventMatch> {
             let Some(a) = anchored.find(window) else {
                 continue;
             };
-            let e = s + a.end();
+            let trailing = a
+                .as_str()
+                .chars()
+                .next_back()
+                .filter(|c| !is_word_char(*c))
+                .map_or(0, char::len_utf8);
+            let e = s + a.end() - trailing;
             if best.is_some_and(|(be, _)| be >= e)
                 || text[e..].chars().next().is_some_and(is_word_char)
             {
@@ -238,7 +326,6 @@ pub fn find(text: &str, lang: Lang) -> Vec<EventMatch> {
             best = Some((e, x));
         }
         let Some((e, x)) = best else {
-            from = next;
             continue;
         };
         let before = &text[crate::figures::floor_char(text, s.saturating_sub(48))..s];

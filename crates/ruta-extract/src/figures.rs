@@ -932,6 +932,17 @@ pub fn find_in(
     peso: Option<&'static str>,
     host: Option<&str>,
 ) -> Vec<Figure> {
+    find_scanned(text, lang, peso, host, &crate::scan::scan(text))
+}
+
+/// [`find_in`] from the text's shared scan.
+pub(crate) fn find_scanned(
+    text: &str,
+    lang: Lang,
+    peso: Option<&'static str>,
+    host: Option<&str>,
+    hits: &[crate::scan::Hit],
+) -> Vec<Figure> {
     let p = patterns();
     let mut out: Vec<Figure> = Vec::new();
     let mut consumed_to = 0usize;
@@ -948,7 +959,7 @@ pub fn find_in(
     // (start, end, value and last scale of an amount in words).
     type Number = (usize, usize, Option<(f64, f64)>);
     let mut numbers: Vec<Number> = digits.iter().map(|&(s, e)| (s, e, None)).collect();
-    for s in crate::numerals::find(text, lang) {
+    for s in crate::numerals::find_in(text, lang, hits) {
         // "mil 250 mdd", "dos mil 500 millones": the digits carry the figure; "3 mil
         // millones": the scale of a figure in digits.
         let after = &text[s.end..floor_char(text, s.end + 8)];

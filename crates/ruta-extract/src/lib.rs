@@ -20,6 +20,7 @@ pub mod lang;
 pub mod names;
 pub mod numerals;
 pub mod projects;
+mod scan;
 pub mod segment;
 
 pub use input::{Article, ArticleError};
@@ -208,11 +209,12 @@ pub fn extract_with_host(
 ) -> (Vec<Mention>, Option<String>) {
     let mut out: Vec<Mention> = Vec::new();
     let slice = |s: usize, e: usize| text[s..e].to_string();
-    let countries = names::find_countries(text);
+    let hits = scan::scan(text);
+    let countries = names::find_countries_in(text, &hits);
     let peso = local_peso(&countries);
     let year = year.unwrap_or(ruta_core::money::fx_years().1);
     let host = host_country(&countries).map(str::to_string);
-    let figures = figures::find_in(text, lang, peso, host.as_deref());
+    let figures = figures::find_scanned(text, lang, peso, host.as_deref(), &hits);
     let mut taken: Vec<(usize, usize)> = Vec::with_capacity(figures.len());
     for f in &figures {
         taken.push((f.start, f.end));
@@ -269,7 +271,7 @@ pub fn extract_with_host(
             detail: Detail::Date { value: d.value },
         });
     }
-    for o in names::find_organizations(text) {
+    for o in names::find_organizations_in(text, &hits) {
         out.push(Mention {
             kind: Kind::Organization,
             text: slice(o.start, o.end),
@@ -281,7 +283,7 @@ pub fn extract_with_host(
             },
         });
     }
-    for p in projects::find(text, &countries) {
+    for p in projects::find_in(text, &countries, &hits) {
         out.push(Mention {
             kind: Kind::Project,
             text: slice(p.start, p.end),
@@ -295,7 +297,7 @@ pub fn extract_with_host(
             },
         });
     }
-    for e in events::find(text, lang) {
+    for e in events::find_in(text, lang, &hits) {
         out.push(Mention {
             kind: Kind::Event,
             text: slice(e.start, e.end),

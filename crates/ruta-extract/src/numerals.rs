@@ -286,25 +286,20 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Where a scale word may begin: every phrase holds one, and they are rarer than the
-/// small words ("a", "un", "e") the full pattern must otherwise consider everywhere.
-fn scale_stems() -> &'static aho_corasick::AhoCorasick {
-    static A: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
-    A.get_or_init(|| {
-        aho_corasick::AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(["mil", "bil", "tril", "thousand"])
-            .expect("scale stems")
-    })
-}
-
 /// Every amount written in words in `text`.
 pub fn find(text: &str, lang: Lang) -> Vec<Spelled> {
+    find_in(text, lang, &crate::scan::scan(text))
+}
+
+/// [`find`] from the text's shared scan, which gives where a scale word may begin: every
+/// phrase holds one, and they are rarer than the small words ("a", "un", "e") the full
+/// pattern would otherwise consider everywhere.
+pub(crate) fn find_in(text: &str, lang: Lang, hits: &[crate::scan::Hit]) -> Vec<Spelled> {
     let re = pattern(lang);
     let mut out: Vec<Spelled> = Vec::new();
     let mut done = 0;
-    for hit in scale_stems().find_iter(text) {
-        let at = hit.start();
+    for hit in hits.iter().filter(|h| h.tag == crate::scan::Tag::Numeral) {
+        let at = hit.start;
         if at < done || text[..at].chars().next_back().is_some_and(is_word_char) {
             continue;
         }
@@ -316,7 +311,7 @@ pub fn find(text: &str, lang: Lang) -> Vec<Spelled> {
             continue;
         }
         let ws = crate::figures::floor_char(text, at.saturating_sub(120));
-        let we = crate::figures::floor_char(text, at + 120).max(hit.end());
+        let we = crate::figures::floor_char(text, at + 120).max(hit.end);
         for m in re.find_iter(&text[ws..we]) {
             let (ms, me) = (ws + m.start(), ws + m.end());
             if me <= at {

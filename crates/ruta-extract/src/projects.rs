@@ -30,6 +30,7 @@
 //! country (see also [`crate::host_country`]).
 
 use crate::names::{self, NameMatch};
+use crate::scan::{Hit, Tag};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -131,8 +132,9 @@ struct Partials {
     projects: Vec<Project>,
     /// Per set of types that some project has.
     nouns: Vec<TypeNouns>,
-    phrases: AhoCorasick,
-    /// Per automaton pattern: (project index, origin).
+    /// The phrases as the shared scan looks for them (each, and in capitals).
+    patterns: Vec<String>,
+    /// Per phrase pattern: (project index, origin).
     entries: Vec<Vec<(usize, Origin)>>,
 }
 
@@ -235,30 +237,71 @@ fn phrases_trimmed(name: &str, generic: &BTreeSet<String>, trim_start: bool) -> 
     out
 }
 
-/// `name` with the organizations and places ruta already knows blanked out ("China Three
-/// Gorges concession of the Jupiá" → ", concession of the Jupiá"): their words are not
-/// distinctive of one project.
-fn mask_known(name: &str) -> String {
-    let mut out = name.to_string();
-    let mut spans: Vec<(usize, usize)> = names::find_organizations(name)
-        .into_iter()
-        .chain(names::find_countries(name))
-        .map(|m| (m.start, m.end))
-        .collect();
-    spans.sort_unstable();
-    for (s, e) in spans.into_iter().rev() {
-        if out.is_char_boundary(s) && out.is_char_boundary(e) && e <= out.len() {
-            out.replace_range(s..e, ",");
-        }
-    }
-    out
+/// The organization and country names ruta knows, matched on their own (the shared scan
+/// is built from this module's phrases, so it cannot serve while they are made).
+struct Known {
+    ac: AhoCorasick,
+    /// Per pattern: its text and whether it must match as written.
+    patterns: Vec<(String, bool)>,
 }
 
-/// Whether a phrase is a place or an organization ruta already knows (then it is not
-/// distinctive of one project).
-fn known_elsewhere(phrase: &str) -> bool {
-    let covers = |v: Vec<NameMatch>| v.iter().any(|m| m.start == 0 && m.end == phrase.len());
-    covers(names::find_countries(phrase)) || covers(names::find_organizations(phrase))
+impl Known {
+    fn new() -> Known {
+        let patterns: Vec<(String, bool)> = names::organizations()
+            .patterns
+            .iter()
+            .chain(&names::countries().patterns)
+            .map(|(p, _, exact)| (p.clone(), *exact))
+            .collect();
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(patterns.iter().map(|p| &p.0))
+            .expect("known names automaton");
+        Known { ac, patterns }
+    }
+
+    /// The spans of known names in `text` (whole words).
+    fn spans(&self, text: &str) -> Vec<(usize, usize)> {
+        self.ac
+            .find_overlapping_iter(text)
+            .filter(|m| {
+                let (p, exact) = &self.patterns[m.pattern().as_usize()];
+                (!exact || &text[m.start()..m.end()] == p.as_str())
+                    && names::on_boundaries(text, m.start(), m.end())
+            })
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    /// `name` with the organizations and places ruta already knows blanked out ("China
+    /// Three Gorges concession of the Jupiá" → ", concession of the Jupiá"): their words
+    /// are not distinctive of one project.
+    fn mask(&self, name: &str) -> String {
+        let mut out = name.to_string();
+        let mut spans = self.spans(name);
+        spans.sort_unstable();
+        // Widest first where spans overlap; replace from the end.
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in spans {
+            match kept.last_mut() {
+                Some(last) if s < last.1 => last.1 = last.1.max(e),
+                _ => kept.push((s, e)),
+            }
+        }
+        for (s, e) in kept.into_iter().rev() {
+            out.replace_range(s..e, ",");
+        }
+        out
+    }
+
+    /// Whether a phrase is a place or an organization ruta already knows (then it is not
+    /// distinctive of one project).
+    fn covers(&self, phrase: &str) -> bool {
+        self.spans(phrase)
+            .iter()
+            .any(|&(s, e)| s == 0 && e == phrase.len())
+    }
 }
 
 /// The places of a registry location: the most specific part of it ("Santa Cruz river,
@@ -319,6 +362,7 @@ fn partials() -> &'static Partials {
             })
         };
         let records = ruta_registry::records().expect("registry records");
+        let known = Known::new();
         let mut projects = Vec::new();
         let mut by_phrase: BTreeMap<String, Vec<(usize, Origin)>> = BTreeMap::new();
         for r in &records {
@@ -358,7 +402,7 @@ fn partials() -> &'static Partials {
                 } else {
                     origin
                 };
-                if known_elsewhere(&phrase) && origin != Origin::Place {
+                if origin != Origin::Place && known.covers(&phrase) {
                     return;
                 }
                 let e = by_phrase.entry(phrase).or_default();
@@ -379,7 +423,7 @@ fn partials() -> &'static Partials {
                     .collect();
                 let per_part: Vec<Vec<String>> = parts
                     .iter()
-                    .map(|x| phrases_of(&mask_known(x), &generic))
+                    .map(|x| phrases_of(&known.mask(x), &generic))
                     .collect();
                 let paired = per_part.iter().filter(|v| !v.is_empty()).count() >= 2;
                 for v in per_part {
@@ -417,15 +461,10 @@ fn partials() -> &'static Partials {
                 entries.push(e.clone());
             }
         }
-        let phrases = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&patterns)
-            .expect("project phrase automaton");
         Partials {
             projects,
             nouns,
-            phrases,
+            patterns,
             entries,
         }
     })
@@ -458,10 +497,20 @@ fn with_type_noun(text: &str, s: usize, e: usize, t: &TypeNouns) -> Option<(usiz
     best
 }
 
+/// The distinctive phrases the shared scan looks for ([`crate::scan`]), as written.
+pub(crate) fn phrase_patterns() -> &'static [String] {
+    &partials().patterns
+}
+
 /// Every registry project the text names, by rules 1–5 (see the module documentation),
 /// sorted by position. `countries` are the text's country mentions.
 pub fn find(text: &str, countries: &[NameMatch]) -> Vec<ProjectMatch> {
-    let mut out: Vec<ProjectMatch> = names::registry_matches(text, countries)
+    find_in(text, countries, &crate::scan::scan(text))
+}
+
+/// [`find`] from the text's shared scan.
+pub(crate) fn find_in(text: &str, countries: &[NameMatch], hits: &[Hit]) -> Vec<ProjectMatch> {
+    let mut out: Vec<ProjectMatch> = names::registry_matches(text, countries, hits)
         .into_iter()
         .map(|(m, literal)| ProjectMatch {
             start: m.start,
@@ -476,13 +525,14 @@ pub fn find(text: &str, countries: &[NameMatch]) -> Vec<ProjectMatch> {
     // Per phrase hit, every project it fits: (span with the type noun, project, rule).
     type Fit = ((usize, usize), usize, Rule);
     let mut found: Vec<Vec<Fit>> = Vec::new();
-    for m in p.phrases.find_overlapping_iter(text) {
-        let (s, e) = (m.start(), m.end());
+    for h in hits {
+        let Tag::Phrase(phrase) = h.tag else { continue };
+        let (s, e) = (h.start, h.end);
         if !names::on_boundaries(text, s, e) || out.iter().any(|k| s < k.end && k.start < e) {
             continue;
         }
         let mut fits = Vec::new();
-        for &(pi, origin) in &p.entries[m.pattern().as_usize()] {
+        for &(pi, origin) in &p.entries[phrase] {
             let project = &p.projects[pi];
             let nouns = if origin == Origin::Place {
                 project.place_nouns
