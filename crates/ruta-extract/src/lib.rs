@@ -1,14 +1,18 @@
 //! ruta-extract: news text in, mentions out.
 //!
 //! [`extract`] finds, in English, Spanish or Portuguese text, money (with currency,
-//! USD conversion, approximation and what the figure is), organizations (ruta's
-//! gazetteer, or a best-effort name), countries (ISO3), quantities with units,
-//! percents, dates and registry projects — each with the exact substring and its byte
-//! span in the text. [`input`] reads TXT, HTML and JSONL articles.
+//! USD conversion, approximation, what the figure is, a range's high end, a bound and a
+//! unit price's unit), organizations (ruta's gazetteer, or a best-effort name), countries
+//! (ISO3), quantities with units (ranges and bounds too), percents, dates, registry
+//! projects (with the rule that recognised each, or the candidates when the words fit
+//! several) and events in ruta's vocabulary — each with the exact substring and its byte
+//! span in the text; [`document`] adds the article's host country. [`input`] reads TXT,
+//! HTML and JSONL articles.
 //!
 //! The extractor never reads the database: it knows organizations from `ruta_core` and
 //! projects from `ruta_registry`. Linking mentions to stored projects is
-//! `ruta_ingest::news`.
+//! `ruta_ingest::news`; what it needs from the text (event words, project candidates,
+//! [`projects::refers_back`], [`host_country`]) lives here.
 
 pub mod dates;
 pub mod eval;
