@@ -466,8 +466,18 @@ fn unit_name(u: &str) -> String {
     name.to_string()
 }
 
-/// The qualifier of a money figure from the nearest telling word in its sentence.
-fn qualifier_of(text: &str, start: usize, end: usize) -> Option<String> {
+/// The telling words of one sentence, found once for all its money figures: (sentence
+/// span, [(word start, word end, qualifier)]).
+type SentenceWords = ((usize, usize), Vec<(usize, usize, &'static str)>);
+
+/// The qualifier of a money figure from the nearest telling word in its sentence; `memo`
+/// keeps the last sentence's words.
+fn qualifier_of(
+    text: &str,
+    start: usize,
+    end: usize,
+    memo: &mut Option<SentenceWords>,
+) -> Option<String> {
     // Sentence ends: a stop followed by a space, or a line break (not "3.6" or "U.S").
     let is_end = |b: &[u8], i: usize| {
         b[i] == b'\n'
@@ -483,40 +493,46 @@ fn qualifier_of(text: &str, start: usize, end: usize) -> Option<String> {
     let s1 = (end..bytes.len())
         .find(|&i| is_end(bytes, i))
         .unwrap_or(text.len());
-    let sentence = &text[s0..s1];
-    let mut best: Option<(usize, &str)> = None;
-    for m in patterns().qualifier.find_iter(sentence) {
-        // "Export-Import Bank", "Exportaciones e Importaciones": a name, not trade.
-        // The match may end with the character after the word (the word boundary).
-        let word = m.as_str().trim_end_matches(|c: char| !c.is_alphanumeric());
-        let w = word.to_lowercase();
-        let after = &sentence[m.start() + word.len()..];
-        let before = &sentence[..m.start()];
-        if (w.starts_with("export") || w.starts_with("import"))
-            && (after.starts_with('-')
-                || before.ends_with('-')
-                || after.to_lowercase().starts_with(" e import")
-                || after.to_lowercase().starts_with(" and import")
-                || after.to_lowercase().starts_with(" y import"))
-        {
-            continue;
+    if memo.as_ref().is_none_or(|m| m.0 != (s0, s1)) {
+        let sentence = &text[s0..s1];
+        let mut words = Vec::new();
+        for m in patterns().qualifier.find_iter(sentence) {
+            // "Export-Import Bank", "Exportaciones e Importaciones": a name, not trade.
+            // The match may end with the character after the word (the word boundary).
+            let word = m.as_str().trim_end_matches(|c: char| !c.is_alphanumeric());
+            let w = word.to_lowercase();
+            let after = &sentence[m.start() + word.len()..];
+            let before = &sentence[..m.start()];
+            if (w.starts_with("export") || w.starts_with("import"))
+                && (after.starts_with('-')
+                    || before.ends_with('-')
+                    || after.to_lowercase().starts_with(" e import")
+                    || after.to_lowercase().starts_with(" and import")
+                    || after.to_lowercase().starts_with(" y import"))
+            {
+                continue;
+            }
+            let q = QUALIFIERS
+                .iter()
+                .find(|(_, prefixes)| prefixes.iter().any(|p| w.starts_with(p)))
+                .map_or("trade", |(q, _)| q);
+            words.push((s0 + m.start(), s0 + m.end(), q));
         }
-        let at = s0 + m.start();
+        *memo = Some(((s0, s1), words));
+    }
+    let (_, words) = memo.as_ref()?;
+    let mut best: Option<(usize, &str)> = None;
+    for &(at, at_end, q) in words {
         let d = if at >= end {
             at - end
         } else {
-            start.saturating_sub(s0 + m.end())
+            start.saturating_sub(at_end)
         };
         if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, word));
+            best = Some((d, q));
         }
     }
-    let w = best?.1.to_lowercase();
-    let q = QUALIFIERS
-        .iter()
-        .find(|(_, prefixes)| prefixes.iter().any(|p| w.starts_with(p)))
-        .map_or("trade", |(q, _)| q);
-    Some(q.to_string())
+    Some(best?.1.to_string())
 }
 
 /// What a money figure is, from the beginning of the nearest telling word (first match
@@ -860,24 +876,55 @@ fn per_unit_name(u: &str) -> String {
 /// The bound the words right before byte `at` put on a figure.
 fn bound_before(text: &str, at: usize) -> Option<Bound> {
     let before = &text[floor_char(text, at.saturating_sub(40))..at];
-    // Cheap test first: every bound phrase ends with one of these words (or an article
-    // or approximation after it).
-    let last: String = before
+    // Cheap test first: every bound phrase ends with one of these words, or with "de",
+    // "of", "a" or an article after one of them ("más de", "in excess of", "superior a",
+    // "superará los").
+    let mut words = before
         .trim_end()
         .rsplit(|c: char| !c.is_alphabetic())
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    const TAILS: &[&str] = &[
-        "than", "over", "above", "under", "below", "least", "most", "to", "of", "de", "a", "los",
-        "las", "el", "la", "os", "as", "o", "the", "hasta", "até", "ate", "menos", "mínimo",
-        "minimo", "máximo", "maximo", "some", "about", "around", "unos", "unas", "uns", "umas",
+        .filter(|w| !w.is_empty());
+    let last = words.next().unwrap_or("").to_lowercase();
+    let prev = words.next().unwrap_or("").to_lowercase();
+    const ENDS: &[&str] = &[
+        "than", "over", "above", "under", "below", "least", "most", "to", "hasta", "até", "ate",
+        "menos", "mínimo", "minimo", "máximo", "maximo",
     ];
-    if !TAILS.contains(&last.as_str())
-        && !["super", "sobrepas", "exce", "ultrapass", "surpass", "top"]
+    const BEFORE_DE: &[&str] = &[
+        "más",
+        "mas",
+        "menos",
+        "mais",
+        "acima",
+        "abaixo",
+        "máximo",
+        "maximo",
+        "mínimo",
+        "minimo",
+        "excess",
+        "upwards",
+        "maximum",
+        "minimum",
+        "superior",
+        "superiores",
+        "inferior",
+        "inferiores",
+    ];
+    const ARTICLES: &[&str] = &[
+        "los", "las", "el", "la", "os", "as", "o", "some", "about", "around", "unos", "unas",
+        "uns", "umas",
+    ];
+    let verb = |w: &str| {
+        ["super", "sobrepas", "exce", "ultrapass", "surpass"]
             .iter()
-            .any(|p| last.starts_with(p))
-    {
+            .any(|p| w.starts_with(p))
+    };
+    let plausible = ENDS.contains(&last.as_str())
+        || verb(&last)
+        || (matches!(last.as_str(), "de" | "of" | "a") && BEFORE_DE.contains(&prev.as_str()))
+        || (last == "as" && matches!(prev.as_str(), "much" | "many"))
+        || (ARTICLES.contains(&last.as_str())
+            && (verb(&prev) || ENDS.contains(&prev.as_str()) || prev == "de" || prev == "of"));
+    if !plausible {
         return None;
     }
     let c = patterns().bound.captures(before)?;
@@ -946,6 +993,7 @@ pub(crate) fn find_scanned(
     let p = patterns();
     let mut out: Vec<Figure> = Vec::new();
     let mut consumed_to = 0usize;
+    let mut sentence_words: Option<SentenceWords> = None;
     let digits: Vec<(usize, usize)> = p
         .number
         .find_iter(text)
@@ -1166,7 +1214,7 @@ pub(crate) fn find_scanned(
         if let Some(cur) = currency {
             let before = &text[floor_char(text, start.saturating_sub(40))..start];
             let approx = p.approx.is_match(before);
-            let qualifier = qualifier_of(text, start, end);
+            let qualifier = qualifier_of(text, start, end, &mut sentence_words);
             out.push(Figure {
                 start,
                 end,
@@ -1228,7 +1276,7 @@ pub(crate) fn find_scanned(
                 kind: FigureKind::Money {
                     currency: Some(currency),
                     approx: p.approx.is_match(before),
-                    qualifier: qualifier_of(text, start, end),
+                    qualifier: qualifier_of(text, start, end, &mut sentence_words),
                 },
             });
             consumed_to = end;
@@ -1839,6 +1887,13 @@ mod tests {
             ]
         );
         assert_eq!(b("a $5 billion loan", Lang::En), vec![None]);
+        assert_eq!(
+            b(
+                "as much as $2 billion, no menos de US$ 5 millones",
+                Lang::En
+            ),
+            vec![Some(Bound::AtMost), Some(Bound::AtLeast)]
+        );
         assert_eq!(b("under a $5 billion deal", Lang::En), vec![None]);
         // A comparison with a stated amount does not bound that amount.
         assert_eq!(
