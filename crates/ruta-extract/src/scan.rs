@@ -41,9 +41,9 @@ pub(crate) struct Hit {
 
 struct Scanner {
     ac: AhoCorasick,
-    /// Per automaton pattern: its text and what it stands for, with whether it must match
-    /// as written.
-    meaning: Vec<(String, Vec<(Tag, bool)>)>,
+    /// Per automaton pattern (its ASCII lower case): what it stands for, each with the form
+    /// it must be written in, if any ("US" is the country, "us" is not).
+    meaning: Vec<(String, Vec<(Tag, Option<String>)>)>,
 }
 
 /// The scale words (their beginnings) of amounts in words.
@@ -52,13 +52,14 @@ const NUMERAL_STEMS: &[&str] = &["mil", "bil", "tril", "thousand"];
 fn scanner() -> &'static Scanner {
     static S: OnceLock<Scanner> = OnceLock::new();
     S.get_or_init(|| {
-        let mut by_pattern: HashMap<String, Vec<(Tag, bool)>> = HashMap::new();
+        // One automaton pattern per spelling up to ASCII case ("China", "CHINA", "china").
+        let mut by_pattern: HashMap<String, Vec<(Tag, Option<String>)>> = HashMap::new();
         let mut add = |p: &str, tag: Tag, exact: bool| {
             if !p.is_empty() {
                 by_pattern
-                    .entry(p.to_string())
+                    .entry(p.to_ascii_lowercase())
                     .or_default()
-                    .push((tag, exact));
+                    .push((tag, exact.then(|| p.to_string())));
             }
         };
         for (p, i, exact) in &crate::names::organizations().patterns {
@@ -81,7 +82,8 @@ fn scanner() -> &'static Scanner {
         for p in NUMERAL_STEMS {
             add(p, Tag::Numeral, false);
         }
-        let mut meaning: Vec<(String, Vec<(Tag, bool)>)> = by_pattern.into_iter().collect();
+        let mut meaning: Vec<(String, Vec<(Tag, Option<String>)>)> =
+            by_pattern.into_iter().collect();
         meaning.sort_by(|a, b| a.0.cmp(&b.0));
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
@@ -101,19 +103,21 @@ pub(crate) fn scan(text: &str) -> Vec<Hit> {
     let s = scanner();
     let mut hits = Vec::new();
     for m in s.ac.find_overlapping_iter(text) {
-        let (pattern, tags) = &s.meaning[m.pattern().as_usize()];
+        let (_, tags) = &s.meaning[m.pattern().as_usize()];
         let written = &text[m.start()..m.end()];
-        for &(tag, exact) in tags {
-            if exact && written != pattern.as_str() {
+        for (tag, form) in tags {
+            if form.as_ref().is_some_and(|f| f != written) {
                 continue;
             }
             hits.push(Hit {
                 start: m.start(),
                 end: m.end(),
-                tag,
+                tag: *tag,
             });
         }
     }
     hits.sort_by_key(|h| (h.start, h.end));
+    // A name listed in several spellings that match the same text counts once.
+    hits.dedup();
     hits
 }
