@@ -39,11 +39,15 @@ pub(crate) struct Hit {
     pub tag: Tag,
 }
 
+/// What one automaton pattern stands for: each meaning, with the form it must be written
+/// in, if any.
+type Meanings = Vec<(Tag, Option<String>)>;
+
 struct Scanner {
     ac: AhoCorasick,
     /// Per automaton pattern (its ASCII lower case): what it stands for, each with the form
     /// it must be written in, if any ("US" is the country, "us" is not).
-    meaning: Vec<(String, Vec<(Tag, Option<String>)>)>,
+    meaning: Vec<(String, Meanings)>,
 }
 
 /// The scale words (their beginnings) of amounts in words.
@@ -53,7 +57,7 @@ fn scanner() -> &'static Scanner {
     static S: OnceLock<Scanner> = OnceLock::new();
     S.get_or_init(|| {
         // One automaton pattern per spelling up to ASCII case ("China", "CHINA", "china").
-        let mut by_pattern: HashMap<String, Vec<(Tag, Option<String>)>> = HashMap::new();
+        let mut by_pattern: HashMap<String, Meanings> = HashMap::new();
         let mut add = |p: &str, tag: Tag, exact: bool| {
             if !p.is_empty() {
                 by_pattern
@@ -82,8 +86,7 @@ fn scanner() -> &'static Scanner {
         for p in NUMERAL_STEMS {
             add(p, Tag::Numeral, false);
         }
-        let mut meaning: Vec<(String, Vec<(Tag, Option<String>)>)> =
-            by_pattern.into_iter().collect();
+        let mut meaning: Vec<(String, Meanings)> = by_pattern.into_iter().collect();
         meaning.sort_by(|a, b| a.0.cmp(&b.0));
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
