@@ -443,7 +443,7 @@ impl LangArg {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Input: .txt, .html/.htm (markup, scripts and page furniture stripped), .jsonl (one article per\nline: text or html, optional url, title, date, lang, publisher), or directories (recursively).\n\nOutput (jsonl): one object per article {source, language, title, mentions}; every mention has\nkind, text and start/end, the byte offsets of text in the extracted text (the file itself\nfor .txt, minus a BOM; the page text for HTML; see --with-text)."
+    after_help = "Input: .txt, .html/.htm (markup, scripts and page furniture stripped), .jsonl (one article per\nline: text or html, optional url, title, date, lang, publisher), or directories (recursively).\n\nOutput (jsonl): one object per article {source, language, title, host, mentions}; every mention has\nkind, text and start/end, the byte offsets of text in the extracted text (the file itself\nfor .txt, minus a BOM; the page text for HTML; see --with-text). Money and quantity mentions\ncarry bound (at_least/at_most or null), a range amount_high/value_high, a unit price per_unit;\nevent mentions carry event_kind; project mentions rule and, when ambiguous, candidates; each\narticle its host country."
 )]
 pub struct ExtractArgs {
     /// Files or directories

@@ -41,19 +41,39 @@ fn each_article(
     Ok(())
 }
 
+fn bound_text(b: Option<ruta_extract::figures::Bound>) -> &'static str {
+    match b {
+        Some(ruta_extract::figures::Bound::AtLeast) => "≥ ",
+        Some(ruta_extract::figures::Bound::AtMost) => "≤ ",
+        None => "",
+    }
+}
+
 fn detail_text(d: &Detail) -> String {
     match d {
         Detail::Money {
             amount,
+            amount_high,
             currency,
             usd,
             approx,
             qualifier,
+            bound,
+            per_unit,
+            ..
         } => format!(
-            "{}{} {}{}{}",
+            "{}{}{} {}{}{}{}{}",
+            bound_text(*bound),
             if *approx { "~" } else { "" },
             currency.as_deref().unwrap_or("???"),
             ruta_core::fmt::thousands(*amount),
+            amount_high
+                .map(|h| format!("–{}", ruta_core::fmt::thousands(h)))
+                .unwrap_or_default(),
+            per_unit
+                .as_ref()
+                .map(|u| format!(" per {u}"))
+                .unwrap_or_default(),
             usd.map(|u| format!(" (USD {})", ruta_core::fmt::compact_usd(u)))
                 .unwrap_or_default(),
             qualifier
@@ -68,10 +88,31 @@ fn detail_text(d: &Detail) -> String {
                 .unwrap_or_else(|| " [unknown]".into())
         ),
         Detail::Country { iso3 } => iso3.clone(),
-        Detail::Quantity { value, unit } => format!("{} {unit}", ruta_core::fmt::thousands(*value)),
+        Detail::Quantity {
+            value,
+            value_high,
+            unit,
+            bound,
+        } => format!(
+            "{}{}{} {unit}",
+            bound_text(*bound),
+            ruta_core::fmt::thousands(*value),
+            value_high
+                .map(|h| format!("–{}", ruta_core::fmt::thousands(h)))
+                .unwrap_or_default()
+        ),
         Detail::Percent { value } => format!("{value}%"),
         Detail::Date { value } => value.clone(),
-        Detail::Project { project_id, name } => format!("{name} [{project_id}]"),
+        Detail::Project {
+            project_id,
+            name,
+            candidates,
+            ..
+        } => match project_id {
+            Some(id) => format!("{name} [{id}]"),
+            None => format!("{name} [one of {}]", candidates.join(", ")),
+        },
+        Detail::Event { event_kind } => event_kind.to_string(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Times each extraction phase over a JSONL corpus (for profiling):
-//! `cargo run --release -p ruta-extract --example phases -- corpus.jsonl`.
+//! `cargo run --release -p ruta-extract --example phases -- corpus.jsonl`. Each phase
+//! called on its own runs the shared literal scan (`scan`) itself; `all` runs it once.
 
 use std::time::Instant;
 
@@ -31,8 +32,10 @@ fn main() {
     });
     time("projects", &|t, _| {
         let c = ruta_extract::names::find_countries(t);
-        ruta_extract::names::find_projects(t, &c).len()
+        ruta_extract::projects::find(t, &c).len()
     });
+    time("numerals", &|t, l| ruta_extract::numerals::find(t, l).len());
+    time("events", &|t, l| ruta_extract::events::find(t, l).len());
     time("figures", &|t, l| {
         ruta_extract::figures::find(t, l, None).len()
     });

@@ -1,11 +1,14 @@
 //! Scoring the extractor against hand-annotated passages (`eval/*.jsonl`).
 //!
 //! A gold mention is the exact text and its expected value; its span is the first
-//! occurrence of the text not already taken by an earlier gold mention of the same kind.
+//! occurrence of the text not already taken by an earlier gold mention of the same kind
+//! (for events, of the same kind and event kind).
 //! A predicted mention matches a gold one when the kinds agree, the spans overlap and the
 //! values agree: money by amount (within 0.5%) and currency, organizations by gazetteer
 //! id (any name for an organization the gazetteer does not know), countries by ISO3,
-//! quantities by value and unit, percents by value, dates by value, projects by id.
+//! quantities by value and unit, percents by value, dates by value, projects by id,
+//! events by kind; a range's high end, a bound and a unit price must agree when the gold
+//! mention names them.
 //! Matching is one-to-one.
 
 use crate::{Detail, Kind, Lang, Mention};
@@ -40,6 +43,21 @@ pub struct Gold {
     pub unit: Option<String>,
     #[serde(default)]
     pub project_id: Option<String>,
+    /// Money: the high end of a range (checked when given).
+    #[serde(default)]
+    pub amount_high: Option<f64>,
+    /// Quantity: the high end of a range (checked when given).
+    #[serde(default)]
+    pub value_high: Option<f64>,
+    /// Money and quantities: "at_least" or "at_most" (checked when given).
+    #[serde(default)]
+    pub bound: Option<crate::figures::Bound>,
+    /// Events: the event kind.
+    #[serde(default)]
+    pub event_kind: Option<String>,
+    /// Money: the unit of a unit price (checked when given).
+    #[serde(default)]
+    pub per_unit: Option<String>,
 }
 
 /// True positives, false positives and false negatives.
@@ -117,30 +135,56 @@ fn value_f64(v: &Option<serde_json::Value>) -> Option<f64> {
 fn agrees(g: &Gold, m: &Mention) -> bool {
     match &m.detail {
         Detail::Money {
-            amount, currency, ..
-        } => g.amount.is_some_and(|a| close(*amount, a)) && g.currency == *currency,
+            amount,
+            amount_high,
+            currency,
+            bound,
+            per_unit,
+            ..
+        } => {
+            g.amount.is_some_and(|a| close(*amount, a))
+                && g.currency == *currency
+                && g.amount_high
+                    .is_none_or(|h| amount_high.is_some_and(|x| close(x, h)))
+                && g.bound.is_none_or(|b| *bound == Some(b))
+                && g.per_unit
+                    .as_ref()
+                    .is_none_or(|u| per_unit.as_ref() == Some(u))
+        }
         Detail::Organization { id, .. } => g.id == *id,
         Detail::Country { iso3 } => g.iso3.as_deref() == Some(iso3.as_str()),
-        Detail::Quantity { value, unit } => {
+        Detail::Quantity {
+            value,
+            value_high,
+            unit,
+            bound,
+        } => {
             value_f64(&g.value).is_some_and(|v| close(*value, v))
                 && g.unit.as_deref() == Some(unit.as_str())
+                && g.value_high
+                    .is_none_or(|h| value_high.is_some_and(|x| close(x, h)))
+                && g.bound.is_none_or(|b| *bound == Some(b))
         }
         Detail::Percent { value } => value_f64(&g.value).is_some_and(|v| close(*value, v)),
         Detail::Date { value } => g.value.as_ref().and_then(|v| v.as_str()) == Some(value.as_str()),
-        Detail::Project { project_id, .. } => g.project_id.as_deref() == Some(project_id.as_str()),
+        Detail::Project { project_id, .. } => g.project_id == *project_id,
+        Detail::Event { event_kind } => g.event_kind.as_deref() == Some(event_kind.as_str()),
     }
 }
 
 /// Scores one passage's predicted mentions against its gold ones.
 pub fn score(p: &Passage, predicted: &[Mention]) -> Score {
     // Gold spans: the first free occurrence of each text.
-    let mut taken: Vec<(Kind, usize)> = Vec::new();
+    // Two events of different kinds may share a span ("travada na Justiça").
+    let mut taken: Vec<(Kind, Option<&str>, usize)> = Vec::new();
     let mut gold: Vec<(&Gold, usize, usize)> = Vec::new();
     for g in &p.mentions {
         let mut from = 0;
         let at = loop {
             match p.text[from..].find(&g.text) {
-                Some(i) if taken.contains(&(g.kind, from + i)) => from += i + g.text.len().max(1),
+                Some(i) if taken.contains(&(g.kind, g.event_kind.as_deref(), from + i)) => {
+                    from += i + g.text.len().max(1)
+                }
                 Some(i) => break Some(from + i),
                 None => break None,
             }
@@ -148,7 +192,7 @@ pub fn score(p: &Passage, predicted: &[Mention]) -> Score {
         let Some(at) = at else {
             continue; // an annotation error: the text is not in the passage
         };
-        taken.push((g.kind, at));
+        taken.push((g.kind, g.event_kind.as_deref(), at));
         gold.push((g, at, at + g.text.len()));
     }
     let mut score = Score::default();
@@ -227,6 +271,7 @@ pub fn table(rows: &[(&str, &Score)]) -> String {
         Kind::Percent,
         Kind::Date,
         Kind::Project,
+        Kind::Event,
     ];
     let mut s = String::from("| set | kind | gold | P | R | F1 |\n|---|---|---:|---:|---:|---:|\n");
     for (name, sc) in rows {

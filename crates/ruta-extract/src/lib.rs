@@ -1,22 +1,30 @@
 //! ruta-extract: news text in, mentions out.
 //!
 //! [`extract`] finds, in English, Spanish or Portuguese text, money (with currency,
-//! USD conversion, approximation and what the figure is), organizations (ruta's
-//! gazetteer, or a best-effort name), countries (ISO3), quantities with units,
-//! percents, dates and registry projects — each with the exact substring and its byte
-//! span in the text. [`input`] reads TXT, HTML and JSONL articles.
+//! USD conversion, approximation, what the figure is, a range's high end, a bound and a
+//! unit price's unit), organizations (ruta's gazetteer, or a best-effort name), countries
+//! (ISO3), quantities with units (ranges and bounds too), percents, dates, registry
+//! projects (with the rule that recognised each, or the candidates when the words fit
+//! several) and events in ruta's vocabulary — each with the exact substring and its byte
+//! span in the text; [`document`] adds the article's host country. [`input`] reads TXT,
+//! HTML and JSONL articles.
 //!
 //! The extractor never reads the database: it knows organizations from `ruta_core` and
 //! projects from `ruta_registry`. Linking mentions to stored projects is
-//! `ruta_ingest::news`.
+//! `ruta_ingest::news`; what it needs from the text (event words, project candidates,
+//! [`projects::refers_back`], [`host_country`]) lives here.
 
 pub mod dates;
 pub mod eval;
+pub mod events;
 pub mod figures;
 pub mod html;
 pub mod input;
 pub mod lang;
 pub mod names;
+pub mod numerals;
+pub mod projects;
+mod scan;
 pub mod segment;
 
 pub use input::{Article, ArticleError};
@@ -47,6 +55,7 @@ pub enum Kind {
     Percent,
     Date,
     Project,
+    Event,
 }
 
 /// The kind-specific part of a mention.
@@ -54,16 +63,30 @@ pub enum Kind {
 #[serde(untagged)]
 pub enum Detail {
     Money {
-        /// In units of `currency`.
+        /// In units of `currency`; the low end of a range.
         amount: f64,
+        /// The high end of a range ("entre 2.000 y 3.000 millones"); absent otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        amount_high: Option<f64>,
         /// ISO 4217; null when the text does not say.
         currency: Option<String>,
         /// Nominal US dollars at the article year's exchange rate (ruta's table), when
         /// the currency is known.
         usd: Option<f64>,
+        /// `usd` of the high end of a range.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        usd_high: Option<f64>,
         approx: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
         qualifier: Option<String>,
+        /// "at_least" ("more than", "más de", "mais de") or "at_most" ("up to", "hasta",
+        /// "até"); null otherwise.
+        bound: Option<figures::Bound>,
+        /// For a unit price ("US$ 78.000 por tonelada", "$65 a barrel"): the unit
+        /// ("tonne", "barrel", "MWh", "year" …); absent otherwise. A unit price is never a
+        /// project's amount.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        per_unit: Option<String>,
     },
     Organization {
         /// Gazetteer id; null for an organization ruta does not know.
@@ -74,8 +97,14 @@ pub enum Detail {
         iso3: String,
     },
     Quantity {
+        /// The value, or the low end of a range.
         value: f64,
+        /// The high end of a range ("entre 40.000 y 80.000 toneladas"); absent otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value_high: Option<f64>,
         unit: String,
+        /// "at_least" or "at_most"; null otherwise.
+        bound: Option<figures::Bound>,
     },
     Percent {
         value: f64,
@@ -85,8 +114,22 @@ pub enum Detail {
         value: String,
     },
     Project {
-        project_id: String,
+        /// The registry project; null when the words fit several (then `candidates`).
+        project_id: Option<String>,
+        /// The project's name (the matched text when ambiguous).
         name: String,
+        /// How it was recognised: "name", "pattern", "partial", "component" or
+        /// "place_type" (see [`projects`]).
+        rule: projects::Rule,
+        /// Every registry project the words fit, when more than one; absent otherwise.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        candidates: Vec<String>,
+    },
+    Event {
+        /// ruta's event vocabulary: corruption, protest, labour_abuse,
+        /// environmental_harm, structural_defect, delay_cost_overrun, arbitration,
+        /// debt_distress, cancellation, inauguration, milestone.
+        event_kind: ruta_core::EventKind,
     },
 }
 
@@ -114,25 +157,37 @@ pub struct Document {
     pub byline: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The article's host country (ISO3; see [`host_country`]): the Latin American or
+    /// Caribbean country it names most, never China; null when it names none.
+    pub host: Option<String>,
     pub mentions: Vec<Mention>,
     /// The text the offsets refer to (printed only when asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
-/// The currency a bare "$" or "pesos" means: the peso of the LAC country the text names
-/// most, when that country uses pesos.
-fn local_peso(countries: &[names::NameMatch]) -> Option<&'static str> {
-    let mut n: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in countries {
+/// The host country of an article (ISO3): the Latin American or Caribbean country its
+/// country mentions name most, the first named on a tie. China (and every country outside
+/// the region) is never the host: "Chinese" names the financier's side.
+pub fn host_country(countries: &[names::NameMatch]) -> Option<&str> {
+    let mut n: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (i, c) in countries.iter().enumerate() {
         if let Some(id) = c.id.as_deref()
             && ruta_core::country::is_lac(id)
         {
-            *n.entry(id).or_default() += 1;
+            let e = n.entry(id).or_insert((0, i));
+            e.0 += 1;
         }
     }
-    let (top, _) = n.into_iter().max_by_key(|(_, k)| *k)?;
-    match top {
+    n.into_iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
+        .map(|(id, _)| id)
+}
+
+/// The currency a bare "$" or "pesos" means: the peso of the article's host country, when
+/// that country uses pesos.
+fn local_peso(countries: &[names::NameMatch]) -> Option<&'static str> {
+    match host_country(countries)? {
         "COL" => Some("COP"),
         "MEX" => Some("MXN"),
         "ARG" => Some("ARS"),
@@ -147,12 +202,23 @@ fn local_peso(countries: &[names::NameMatch]) -> Option<&'static str> {
 /// Every mention in `text`, sorted by position. `year` is the article's year, for
 /// converting money to US dollars (ruta's latest table year when unknown).
 pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
+    extract_with_host(text, lang, year).0
+}
+
+/// [`extract`], and the text's host country ([`host_country`]).
+pub fn extract_with_host(
+    text: &str,
+    lang: Lang,
+    year: Option<i32>,
+) -> (Vec<Mention>, Option<String>) {
     let mut out: Vec<Mention> = Vec::new();
     let slice = |s: usize, e: usize| text[s..e].to_string();
-    let countries = names::find_countries(text);
+    let hits = scan::scan(text);
+    let countries = names::find_countries_in(text, &hits);
     let peso = local_peso(&countries);
     let year = year.unwrap_or(ruta_core::money::fx_years().1);
-    let figures = figures::find(text, lang, peso);
+    let host = host_country(&countries).map(str::to_string);
+    let figures = figures::find_scanned(text, lang, peso, host.as_deref(), &hits);
     let mut taken: Vec<(usize, usize)> = Vec::with_capacity(figures.len());
     for f in &figures {
         taken.push((f.start, f.end));
@@ -161,18 +227,29 @@ pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
                 currency,
                 approx,
                 qualifier,
-            } => Detail::Money {
-                amount: f.value,
-                usd: currency.as_deref().and_then(|c| {
-                    ruta_core::money::Money::derive(f.value, c, Some(year)).usd_nominal
-                }),
-                currency: currency.clone(),
-                approx: *approx,
-                qualifier: qualifier.clone(),
-            },
+            } => {
+                let usd = |v: f64| {
+                    currency
+                        .as_deref()
+                        .and_then(|c| ruta_core::money::Money::derive(v, c, Some(year)).usd_nominal)
+                };
+                Detail::Money {
+                    amount: f.value,
+                    amount_high: f.high,
+                    usd: usd(f.value),
+                    usd_high: f.high.and_then(usd),
+                    currency: currency.clone(),
+                    approx: *approx,
+                    qualifier: qualifier.clone(),
+                    bound: f.bound,
+                    per_unit: f.per_unit.clone(),
+                }
+            }
             figures::FigureKind::Quantity { unit } => Detail::Quantity {
                 value: f.value,
+                value_high: f.high,
                 unit: unit.clone(),
+                bound: f.bound,
             },
             figures::FigureKind::Percent => Detail::Percent { value: f.value },
         };
@@ -198,7 +275,7 @@ pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
             detail: Detail::Date { value: d.value },
         });
     }
-    for o in names::find_organizations(text) {
+    for o in names::find_organizations_in(text, &hits) {
         out.push(Mention {
             kind: Kind::Organization,
             text: slice(o.start, o.end),
@@ -210,16 +287,27 @@ pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
             },
         });
     }
-    for p in names::find_projects(text, &countries) {
+    for p in projects::find_in(text, &countries, &hits) {
         out.push(Mention {
             kind: Kind::Project,
             text: slice(p.start, p.end),
             start: p.start,
             end: p.end,
             detail: Detail::Project {
-                project_id: p.id.unwrap_or_default(),
+                project_id: p.id,
                 name: p.name,
+                rule: p.rule,
+                candidates: p.candidates,
             },
+        });
+    }
+    for e in events::find_in(text, lang, &hits) {
+        out.push(Mention {
+            kind: Kind::Event,
+            text: slice(e.start, e.end),
+            start: e.start,
+            end: e.end,
+            detail: Detail::Event { event_kind: e.kind },
         });
     }
     // A place inside an organization's name ("Bank of China", "Metro de Bogotá") or a
@@ -244,13 +332,14 @@ pub fn extract(text: &str, lang: Lang, year: Option<i32>) -> Vec<Mention> {
         });
     }
     out.sort_by(|a, b| a.start.cmp(&b.start).then(a.kind.cmp(&b.kind)));
-    out
+    (out, host)
 }
 
 /// Extracts an article: detects its language unless given, and its year from its date.
 pub fn document(a: &Article, lang: Option<Lang>, with_text: bool) -> Document {
     let language = lang.or(a.lang).unwrap_or_else(|| lang::detect(&a.text));
     let year = a.date.as_deref().and_then(|d| d.get(..4)?.parse().ok());
+    let (mentions, host) = extract_with_host(&a.text, language, year);
     Document {
         source: a.source.clone(),
         language,
@@ -258,7 +347,8 @@ pub fn document(a: &Article, lang: Option<Lang>, with_text: bool) -> Document {
         date: a.date.clone(),
         byline: a.byline.clone(),
         url: a.url.clone(),
-        mentions: extract(&a.text, language, year),
+        host,
+        mentions,
         text: with_text.then(|| a.text.clone()),
     }
 }

@@ -2,7 +2,7 @@
 //! unknown ones), countries (names in EN/ES/PT, capitals and cities, demonyms) and
 //! registry projects (their names, aliases and mention patterns).
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use crate::scan::{Hit, Tag};
 use regex::{Regex, RegexBuilder};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -23,14 +23,14 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Whether [start, end) is a whole word or phrase in `text`.
-fn on_boundaries(text: &str, start: usize, end: usize) -> bool {
+pub(crate) fn on_boundaries(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
 }
 
 /// Keeps the leftmost-longest of overlapping matches.
-fn resolve_overlaps(mut v: Vec<NameMatch>) -> Vec<NameMatch> {
+pub(crate) fn resolve_overlaps(mut v: Vec<NameMatch>) -> Vec<NameMatch> {
     v.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     let mut out: Vec<NameMatch> = Vec::with_capacity(v.len());
     for m in v {
@@ -44,13 +44,13 @@ fn resolve_overlaps(mut v: Vec<NameMatch>) -> Vec<NameMatch> {
     out
 }
 
-struct Dictionary {
-    insensitive: AhoCorasick,
-    insensitive_ids: Vec<usize>,
-    cased: AhoCorasick,
-    cased_ids: Vec<usize>,
+/// A dictionary of names: its entries and the literal patterns that name them. The
+/// patterns are searched by the one shared pass of [`crate::scan`].
+pub(crate) struct Dictionary {
     /// (id, canonical name) per entry.
     entries: Vec<(String, String)>,
+    /// (pattern, entry, matched as written (true) or ASCII case-insensitively).
+    pub(crate) patterns: Vec<(String, usize, bool)>,
 }
 
 impl Dictionary {
@@ -59,49 +59,40 @@ impl Dictionary {
         insensitive: Vec<(String, usize)>,
         cased: Vec<(String, usize)>,
     ) -> Dictionary {
-        let ac = |pats: &[String], ci: bool| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .ascii_case_insensitive(ci)
-                .build(pats)
-                .expect("dictionary automaton")
-        };
-        let (ip, ii): (Vec<String>, Vec<usize>) = insensitive.into_iter().unzip();
-        let (cp, ci): (Vec<String>, Vec<usize>) = cased.into_iter().unzip();
-        Dictionary {
-            insensitive: ac(&ip, true),
-            insensitive_ids: ii,
-            cased: ac(&cp, false),
-            cased_ids: ci,
-            entries,
-        }
+        let patterns = insensitive
+            .into_iter()
+            .map(|(p, i)| (p, i, false))
+            .chain(cased.into_iter().map(|(p, i)| (p, i, true)))
+            .collect();
+        Dictionary { entries, patterns }
     }
 
-    fn find(&self, text: &str) -> Vec<NameMatch> {
+    /// The entries the scan found, as whole words (overlaps not yet resolved).
+    fn found(
+        &self,
+        text: &str,
+        hits: &[Hit],
+        entry: impl Fn(Tag) -> Option<usize>,
+    ) -> Vec<NameMatch> {
         let mut v = Vec::new();
-        for (ac, ids) in [
-            (&self.insensitive, &self.insensitive_ids),
-            (&self.cased, &self.cased_ids),
-        ] {
-            for m in ac.find_iter(text) {
-                if !on_boundaries(text, m.start(), m.end()) {
-                    continue;
-                }
-                let (id, name) = &self.entries[ids[m.pattern().as_usize()]];
-                v.push(NameMatch {
-                    start: m.start(),
-                    end: m.end(),
-                    id: Some(id.clone()),
-                    name: name.clone(),
-                });
+        for h in hits {
+            let Some(i) = entry(h.tag) else { continue };
+            if !on_boundaries(text, h.start, h.end) {
+                continue;
             }
+            let (id, name) = &self.entries[i];
+            v.push(NameMatch {
+                start: h.start,
+                end: h.end,
+                id: Some(id.clone()),
+                name: name.clone(),
+            });
         }
         v
     }
 }
 
-fn organizations() -> &'static Dictionary {
+pub(crate) fn organizations() -> &'static Dictionary {
     static D: OnceLock<Dictionary> = OnceLock::new();
     D.get_or_init(|| {
         let g = ruta_core::orgs::gazetteer();
@@ -139,7 +130,7 @@ struct Place {
     words: Vec<String>,
 }
 
-fn countries() -> &'static Dictionary {
+pub(crate) fn countries() -> &'static Dictionary {
     static D: OnceLock<Dictionary> = OnceLock::new();
     D.get_or_init(|| {
         let places: BTreeMap<String, Place> =
@@ -192,7 +183,15 @@ fn countries() -> &'static Dictionary {
 
 /// Organizations: gazetteer names first, then unknown names that look like bodies.
 pub fn find_organizations(text: &str) -> Vec<NameMatch> {
-    let known = resolve_overlaps(organizations().find(text));
+    find_organizations_in(text, &crate::scan::scan(text))
+}
+
+/// [`find_organizations`] from the text's shared scan.
+pub(crate) fn find_organizations_in(text: &str, hits: &[Hit]) -> Vec<NameMatch> {
+    let known = resolve_overlaps(organizations().found(text, hits, |t| match t {
+        Tag::Org(i) => Some(i),
+        _ => None,
+    }));
     static UNKNOWN: OnceLock<Regex> = OnceLock::new();
     let re = UNKNOWN.get_or_init(|| {
         let cap = r"[A-ZÁÉÍÓÚÑÃÕÇ][\p{L}'’&.-]*";
@@ -251,8 +250,16 @@ pub fn find_organizations(text: &str) -> Vec<NameMatch> {
 
 /// Countries by name, capital, city or demonym.
 pub fn find_countries(text: &str) -> Vec<NameMatch> {
+    find_countries_in(text, &crate::scan::scan(text))
+}
+
+/// [`find_countries`] from the text's shared scan.
+pub(crate) fn find_countries_in(text: &str, hits: &[Hit]) -> Vec<NameMatch> {
     let v: Vec<NameMatch> = countries()
-        .find(text)
+        .found(text, hits, |t| match t {
+            Tag::Country(i) => Some(i),
+            _ => None,
+        })
         .into_iter()
         // "US$" is a currency, not the country.
         .filter(|m| !(text[m.start..m.end].eq("US") && text[m.end..].starts_with('$')))
@@ -260,36 +267,30 @@ pub fn find_countries(text: &str) -> Vec<NameMatch> {
     resolve_overlaps(v)
 }
 
-struct ProjectPatterns {
-    /// Literal names and aliases (ASCII case-insensitive, plus each name's lower and
-    /// upper case): one pass of Aho–Corasick.
-    names: AhoCorasick,
-    /// For each automaton pattern, its index in `info`.
-    name_info: Vec<usize>,
+pub(crate) struct ProjectPatterns {
+    /// Literal names and aliases (matched ASCII case-insensitively by the shared scan),
+    /// with their index in `info`.
+    pub(crate) literals: Vec<(String, usize)>,
     /// The registry's mention expressions, case-insensitive.
     each: Vec<Regex>,
+    /// Every expression at once: which of them occur in a text, in one pass.
+    any: regex::RegexSet,
     /// For each expression, its index in `info`.
     set_info: Vec<usize>,
     info: Vec<ruta_registry::MentionPattern>,
 }
 
-fn projects() -> &'static ProjectPatterns {
+pub(crate) fn projects() -> &'static ProjectPatterns {
     static P: OnceLock<ProjectPatterns> = OnceLock::new();
     P.get_or_init(|| {
         let info = ruta_registry::mention_patterns().expect("registry mention patterns");
-        let mut literals: Vec<String> = Vec::new();
-        let mut name_info = Vec::new();
+        let mut literals: Vec<(String, usize)> = Vec::new();
         let mut pats: Vec<String> = Vec::new();
         let mut set_info = Vec::new();
         for (i, p) in info.iter().enumerate() {
             match &p.literal {
                 Some(name) => {
-                    let mut forms = vec![name.clone(), name.to_lowercase(), name.to_uppercase()];
-                    forms.dedup();
-                    for f in forms {
-                        literals.push(f);
-                        name_info.push(i);
-                    }
+                    literals.push((name.clone(), i));
                 }
                 None => {
                     // No `\b`: Unicode word boundaries keep the regex engine off its fast
@@ -299,12 +300,6 @@ fn projects() -> &'static ProjectPatterns {
                 }
             }
         }
-        let names = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&literals)
-            .expect("project name automaton");
         let each = pats
             .iter()
             .map(|p| {
@@ -315,10 +310,16 @@ fn projects() -> &'static ProjectPatterns {
                     .expect("project pattern")
             })
             .collect();
+        let any = regex::RegexSetBuilder::new(&pats)
+            .case_insensitive(true)
+            .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .expect("project pattern set");
         ProjectPatterns {
-            names,
-            name_info,
+            literals,
             each,
+            any,
             set_info,
             info,
         }
@@ -326,7 +327,7 @@ fn projects() -> &'static ProjectPatterns {
 }
 
 /// The paragraph (between blank lines or line breaks) around a byte offset.
-fn paragraph(text: &str, at: usize) -> (usize, usize) {
+pub(crate) fn paragraph(text: &str, at: usize) -> (usize, usize) {
     let s = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let e = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
     (s, e)
@@ -335,8 +336,22 @@ fn paragraph(text: &str, at: usize) -> (usize, usize) {
 /// Registry projects named in `text`; `countries` are the country mentions already found
 /// (patterns marked "country:" need their project's country in the same paragraph).
 pub fn find_projects(text: &str, countries: &[NameMatch]) -> Vec<NameMatch> {
+    registry_matches(text, countries, &crate::scan::scan(text))
+        .into_iter()
+        .map(|(m, _)| m)
+        .collect()
+}
+
+/// [`find_projects`], each with whether it is a literal name or alias (true) or one of the
+/// registry's mention expressions (false).
+pub(crate) fn registry_matches(
+    text: &str,
+    countries: &[NameMatch],
+    hits: &[Hit],
+) -> Vec<(NameMatch, bool)> {
     let p = projects();
     let mut v = Vec::new();
+    let mut literal = Vec::new();
     let mut push = |info: &ruta_registry::MentionPattern, s: usize, e: usize| {
         if !on_boundaries(text, s, e) {
             return;
@@ -350,6 +365,9 @@ pub fn find_projects(text: &str, countries: &[NameMatch]) -> Vec<NameMatch> {
                 return;
             }
         }
+        if info.literal.is_some() {
+            literal.push((s, e));
+        }
         v.push(NameMatch {
             start: s,
             end: e,
@@ -359,22 +377,27 @@ pub fn find_projects(text: &str, countries: &[NameMatch]) -> Vec<NameMatch> {
     };
     // Overlapping matches, so a short alias inside a longer name still counts for
     // `resolve_overlaps` to weigh.
-    for m in p.names.find_overlapping_iter(text) {
-        push(
-            &p.info[p.name_info[m.pattern().as_usize()]],
-            m.start(),
-            m.end(),
-        );
+    for h in hits {
+        if let Tag::Registry(i) = h.tag {
+            push(&p.info[i], h.start, h.end);
+        }
     }
     // Each expression alone: its literal prefilter skips text that cannot match, which
     // one combined set cannot do.
-    for (i, re) in p.each.iter().enumerate() {
+    for i in p.any.matches(text).iter() {
+        let re = &p.each[i];
         let info = &p.info[p.set_info[i]];
         for m in re.find_iter(text) {
             push(info, m.start(), m.end());
         }
     }
     resolve_overlaps(v)
+        .into_iter()
+        .map(|m| {
+            let lit = literal.contains(&(m.start, m.end));
+            (m, lit)
+        })
+        .collect()
 }
 
 #[cfg(test)]

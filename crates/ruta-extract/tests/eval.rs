@@ -56,7 +56,13 @@ fn quality_per_language_meets_the_bar() {
             country.f1(),
             s.misses
         );
-        for k in [Kind::Quantity, Kind::Percent, Kind::Date, Kind::Project] {
+        for k in [
+            Kind::Quantity,
+            Kind::Percent,
+            Kind::Date,
+            Kind::Project,
+            Kind::Event,
+        ] {
             let c = s.kind(k);
             assert!(
                 c.f1() >= 0.85,

@@ -141,9 +141,10 @@ impl<'a> Linker<'a> {
                 continue;
             };
             match &m.detail {
-                Detail::Project { project_id, .. } if exists(project_id) => {
-                    l.projects[i].push((m.start, project_id.clone()))
-                }
+                Detail::Project {
+                    project_id: Some(project_id),
+                    ..
+                } if exists(project_id) => l.projects[i].push((m.start, project_id.clone())),
                 Detail::Organization { id: Some(id), .. } => {
                     l.orgs[i].insert(id.clone());
                 }
@@ -412,7 +413,7 @@ pub fn ingest(
                             qualifier.clone(),
                         )
                     }
-                    Detail::Quantity { value, unit } if !is_distance_away(&a.text, m.end) => (
+                    Detail::Quantity { value, unit, .. } if !is_distance_away(&a.text, m.end) => (
                         "quantity",
                         ClaimValue::Quantity {
                             value: *value,
@@ -500,6 +501,7 @@ fn unattached_of(m: &Mention, l: &Linker<'_>, i: usize, sentence: &str) -> Unatt
             usd,
             approx,
             qualifier,
+            ..
         } => (
             "money",
             Some(*amount),
@@ -509,7 +511,7 @@ fn unattached_of(m: &Mention, l: &Linker<'_>, i: usize, sentence: &str) -> Unatt
             qualifier.clone(),
             None,
         ),
-        Detail::Quantity { value, unit } => (
+        Detail::Quantity { value, unit, .. } => (
             "quantity",
             Some(*value),
             None,
