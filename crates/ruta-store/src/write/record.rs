@@ -419,6 +419,38 @@ impl Writer<'_> {
             .collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Flows of a dataset, any release, whose ids start with one of `prefixes` (AEI's
+    /// investment tables: `cgit-2025-`, `cgit-inv-`), for importers that tell a row by
+    /// what an earlier file said.
+    pub fn stored_flows_with_prefix(
+        &self,
+        dataset: &str,
+        prefixes: &[&str],
+    ) -> Result<Vec<StoredFlow>> {
+        let mut out = Vec::new();
+        for p in prefixes {
+            let rows: Vec<StoredFlow> = self
+                .tx
+                .prepare_cached(
+                    "SELECT id, country, year, commitment_date, amount, currency FROM flows
+                     WHERE dataset = ?1 AND substr(id, 1, length(?2)) = ?2",
+                )?
+                .query_map(params![dataset, p], |r| {
+                    Ok(StoredFlow {
+                        id: r.get(0)?,
+                        country: r.get(1)?,
+                        year: r.get(2)?,
+                        commitment_date: r.get(3)?,
+                        amount: r.get(4)?,
+                        currency: r.get(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// Stored projects of a country that have a location, for importers that join a
     /// record to the project at the same place.
     pub fn located_projects(&self, country: &str) -> Result<Vec<LocatedProject>> {
