@@ -46,6 +46,8 @@ pub enum Command {
     Problems(ProblemsArgs),
     /// List events (implementation problems and milestones) across the database
     Events(EventsArgs),
+    /// List countries: projects, counted totals, Belt and Road membership and its dates
+    Countries(CountriesArgs),
     /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade, ports, wb-ids, aiddata-hcl
     Import(ImportArgs),
     /// China–LAC goods trade (IMF DOTS, UN Comtrade, news): both reporters, the gap, the shown value
@@ -128,6 +130,19 @@ pub struct FilterArgs {
     /// Dataset as stored (e.g. "AidData GCDF"), or "registry" for curated records
     #[arg(long, value_name = "NAME")]
     pub dataset: Option<String>,
+    /// Belt and Road membership of the country when the flow was committed: member or
+    /// non-member (GFDC's list of May 2025; a year-only date is taken as 1 July)
+    #[arg(long, value_name = "M", value_parser = parse_bri)]
+    pub bri: Option<ruta_store::query::Bri>,
+}
+
+fn parse_bri(s: &str) -> Result<ruta_store::query::Bri, String> {
+    ruta_store::query::Bri::parse(s).ok_or_else(|| {
+        format!(
+            "unknown membership '{s}'; accepted values: {}",
+            ruta_store::query::Bri::NAMES.join(", ")
+        )
+    })
 }
 
 impl FilterArgs {
@@ -145,6 +160,7 @@ impl FilterArgs {
             dataset: self.dataset.clone(),
             project: None,
             counted: None,
+            bri: self.bri,
         }
     }
 }
@@ -245,6 +261,24 @@ pub struct EventsArgs {
     /// Maximum rows (0 = all)
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub limit: u32,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Every Latin American and Caribbean state, and every other country with projects, largest\n\
+                  counted total first. amount_usd: counted flows, constant 2021 USD; bri_member_usd: the\n\
+                  part committed while the country was a Belt and Road member. Membership and its dates:\n\
+                  Green Finance & Development Center (FISF Fudan University), list of May 2025."
+)]
+pub struct CountriesArgs {
+    /// Only the 33 Latin American and Caribbean states
+    #[arg(long)]
+    pub lac: bool,
+    /// member (a BRI member today) or non-member
+    #[arg(long, value_name = "M", value_parser = parse_bri)]
+    pub bri: Option<ruta_store::query::Bri>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

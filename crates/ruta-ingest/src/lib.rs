@@ -8,7 +8,6 @@
 //! written. Importers never query the database.
 
 pub mod adm;
-pub mod bri;
 pub mod cgef;
 pub mod cgit;
 pub mod comtrade;
