@@ -204,7 +204,11 @@ pub fn by_name(name: &str) -> Option<&'static Country> {
     let t = tables();
     let get = |n: &str| t.by_name.get(&crate::text::fold(n)).map(|&i| &t.all[i]);
     // "Antigua & Barbuda" as spreadsheets abbreviate it.
-    get(name).or_else(|| name.contains('&').then(|| get(&name.replace('&', "and"))).flatten())
+    get(name).or_else(|| {
+        name.contains('&')
+            .then(|| get(&name.replace('&', "and")))
+            .flatten()
+    })
 }
 
 /// Resolves a code (alpha-3, alpha-2) or a name.

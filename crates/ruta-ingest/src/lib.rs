@@ -1,4 +1,6 @@
-//! ruta-ingest: importers for the files users hold.
+//! ruta-ingest: importers for the files users hold, as they hold them: AidData's
+//! generations (GCOF 1.0 to CLG 1.0) and How China Lends, AEI's workbooks, BU, ports,
+//! trade and debt tables, in CSV files of any dialect ([`dialect`]) or XLSX workbooks.
 //!
 //! Each importer reads rows ([`input`]), finds its columns by normalised name
 //! ([`table`]), parses values ([`parse`]) and maps each row to a `ruta_core::Record`.
