@@ -653,3 +653,111 @@ fn embedded_bri_membership_is_the_gfdc_sheet() {
     let col = ruta_core::bri::membership("COL").unwrap();
     assert_eq!(col.joined.as_deref(), Some("2025-05-14"));
 }
+
+/// Rows of a shared workbook's sheet as text cells (calamine), banner included.
+fn sheet_rows(path: &Path, sheet: &str, take: usize) -> Vec<Vec<String>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .take(take)
+        .map(|r| r.iter().map(cell).collect())
+        .collect()
+}
+
+/// Writes `rows` to a sheet (numbers as numbers), returning the next free row.
+fn put(ws: &mut rust_xlsxwriter::Worksheet, rows: &[Vec<String>]) -> u32 {
+    for (i, r) in rows.iter().enumerate() {
+        for (j, v) in r.iter().enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            match v.parse::<f64>() {
+                Ok(n) => ws.write_number(i as u32, j as u16, n).map(|_| ()),
+                Err(_) => ws.write_string(i as u32, j as u16, v).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    rows.len() as u32
+}
+
+#[test]
+fn a_renamed_sheet_a_million_formatted_rows_a_subtotal_and_a_combined_sheet_alone() {
+    let Some(spring) = spring() else { return };
+    // "Dataset 2" renamed by a user: its banner still says what it is; formatted empty
+    // cells run to Excel's last row; the user summed the amounts below the data.
+    let d2 = sheet_rows(&spring, "Dataset 2", 46);
+    assert_eq!(d2[3][0], "Dataset 2 Construction");
+    let data = &d2[6..];
+    let lac = data
+        .iter()
+        .filter(|r| {
+            (r[9] == "South America" || r[9] == "North America")
+                && r[8] != "Canada"
+                && r[8] != "USA"
+        })
+        .count();
+    let d = tempfile::tempdir().unwrap();
+    let xlsx = d.path().join("renamed.xlsx");
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("My contracts").unwrap();
+        let next = put(ws, &d2);
+        let total: f64 = data.iter().filter_map(|r| r[3].parse::<f64>().ok()).sum();
+        ws.write_string(next, 2, "Total").unwrap();
+        ws.write_number(next, 3, total).unwrap();
+        let f = rust_xlsxwriter::Format::new().set_bold();
+        for row in (next + 2..1_048_575).step_by(131_071) {
+            ws.write_blank(row, 0, &f).unwrap();
+        }
+        ws.write_blank(1_048_575, 23, &f).unwrap();
+        wb.save(&xlsx).unwrap();
+    }
+    let mut s = Store::open_in_memory().unwrap();
+    let r = run(&mut s, Kind::AeiCgit, &xlsx, Options::default());
+    assert_eq!(r.outcome, "imported", "{r:?}");
+    let t = &r.tables[0];
+    assert_eq!(
+        (
+            t.role.as_str(),
+            t.header_line,
+            t.rows_read,
+            t.not_kept,
+            t.skipped
+        ),
+        ("construction", 6, data.len() as u64 + 1, 1, 0),
+        "{t:?}"
+    );
+    assert_eq!(t.records, lac as u64);
+    assert_eq!(
+        t.kinds.get("construction_contract").copied(),
+        Some(lac as u64)
+    );
+    // A workbook holding only the combined sheet: read, as the combined table.
+    let comb = sheet_rows(&spring, "Dataset 1+2", 60);
+    let only = d.path().join("combined-only.xlsx");
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Dataset 1+2").unwrap();
+        put(ws, &comb);
+        wb.save(&only).unwrap();
+    }
+    let mut s = Store::open_in_memory().unwrap();
+    let r = run(
+        &mut s,
+        Kind::AeiCgit,
+        &only,
+        Options {
+            region: Region::All,
+            ..Options::default()
+        },
+    );
+    assert_eq!(r.outcome, "imported", "{r:?}");
+    assert_eq!(r.tables[0].role, "combined");
+    assert_eq!(r.tables[0].records, 54);
+    let legacy: i64 = one(&s, "SELECT COUNT(*) FROM flows WHERE id LIKE 'cgit-2020-%'");
+    assert_eq!(legacy, 54);
+}
