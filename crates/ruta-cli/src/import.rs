@@ -92,10 +92,10 @@ pub fn run(db: &Path, a: ImportArgs) -> Result<()> {
         for p in r.emptied.iter().take(SHOWN_PROBLEMS) {
             eprintln!("ruta: {p} (left empty; the row is kept)");
         }
-        if r.emptied.len() > SHOWN_PROBLEMS {
+        if r.emptied_total > SHOWN_PROBLEMS as u64 {
             eprintln!(
                 "ruta: … and {} more values left empty in {} (see --report)",
-                r.emptied.len() - SHOWN_PROBLEMS,
+                r.emptied_total - SHOWN_PROBLEMS as u64,
                 r.file
             );
         }

@@ -410,7 +410,7 @@ pub fn import(
                 report.problems.extend(emptied);
                 return Ok(false);
             }
-            report.emptied.extend(emptied);
+            report.add_emptied(emptied);
         }
         match mapped {
             Err(p) => {

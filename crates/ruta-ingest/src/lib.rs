@@ -204,8 +204,10 @@ pub struct FileReport {
     pub not_kept: u64,
     pub seconds: f64,
     pub problems: Vec<Problem>,
-    /// Bad values of optional fields: reported, the field left empty, the record kept.
+    /// Bad values of optional fields: reported, the field left empty, the record kept
+    /// (the first [`MAX_EMPTIED_LISTED`]; `emptied_total` counts them all).
     pub emptied: Vec<Problem>,
+    pub emptied_total: u64,
     /// How a CSV file was read (encoding, separators, date orders) and why.
     pub dialect: Option<Dialect>,
     /// Per table (a workbook's sheets; one entry for a single-table file) where the
@@ -222,7 +224,17 @@ pub struct FileReport {
     pub write_locked: bool,
 }
 
+/// Most values left empty a report lists (the rest are counted).
+pub const MAX_EMPTIED_LISTED: usize = 10_000;
+
 impl FileReport {
+    /// Records bad optional values left empty, listing the first ones.
+    pub fn add_emptied(&mut self, emptied: Vec<Problem>) {
+        self.emptied_total += emptied.len() as u64;
+        let room = MAX_EMPTIED_LISTED.saturating_sub(self.emptied.len());
+        self.emptied.extend(emptied.into_iter().take(room));
+    }
+
     /// Whether the file needs an exit code of 1.
     pub fn failed(&self) -> bool {
         self.skipped > 0 || self.outcome == "aborted" || self.outcome == "failed"
@@ -246,10 +258,10 @@ impl FileReport {
         if self.not_kept > 0 {
             s.push_str(&format!(", {} not kept", self.not_kept));
         }
-        if !self.emptied.is_empty() {
+        if self.emptied_total > 0 {
             s.push_str(&format!(
                 ", {} bad optional values left empty",
-                self.emptied.len()
+                self.emptied_total
             ));
         }
         if let Some(d) = &self.dialect {
@@ -483,7 +495,7 @@ impl Sink {
                 report.problems.extend(emptied);
                 return Ok(true);
             }
-            report.emptied.extend(emptied);
+            report.add_emptied(emptied);
         }
         let problem = match mapped {
             Ok(Mapped::OutsideRegion) => {
