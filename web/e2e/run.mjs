@@ -164,6 +164,12 @@ await check("country", async () => {
   await page.waitForSelector("main h1", T);
   expect((await page.locator("main h1").innerText()) === "Ecuador", "no Ecuador page");
   expect((await page.locator("main table.data tbody tr").count()) >= 1, "no projects listed");
+  // Belt and Road membership with its dates and source (Ecuador joined 2018-12-01;
+  // Panama left on 2025-05-04).
+  const bri = await page.locator("main p.bri").innerText();
+  expect(bri.includes("Belt and Road member since 2018-12-01") && bri.includes("Green Finance"), `no BRI line: ${bri}`);
+  await go("#/country/PAN");
+  await page.waitForFunction(() => (document.querySelector("main p.bri") || {}).innerText?.includes("2025-05-04"), null, T);
 });
 
 await check("debt", async () => {

@@ -175,7 +175,7 @@
       ),
       section(
         "Top countries",
-        Charts.bars(top.map((x) => ({ label: x.name, value: x.amount_usd, href: `#/country/${x.iso3}`, title: `${x.name}: ${usd(x.amount_usd)}, ${x.counted_flows} counted flows` })), { width: 900 }),
+        Charts.bars(top.map((x) => ({ label: x.name, value: x.amount_usd, href: `#/country/${x.iso3}`, title: `${x.name}: ${usd(x.amount_usd)}, ${x.counted_flows} counted flows. ${briWords(x)}` })), { width: 900 }),
         caption(AGG_NOTE)
       ),
       caption(`US dollar conversions: ${meta.conversion}.`)
@@ -271,7 +271,7 @@
     ["country", "Country"],
     ["relevance", "Best match"],
   ];
-  const FILTER_KEYS = ["country", "sector_group", "flow_kind", "status", "q", "org", "year_from", "year_to", "sort"];
+  const FILTER_KEYS = ["country", "sector_group", "flow_kind", "status", "bri", "q", "org", "year_from", "year_to", "sort"];
 
   function select(name, options, value, allLabel) {
     return h("select", { name, "aria-label": name }, h("option", { value: "" }, allLabel), options.map(([v, t]) => h("option", { value: v, selected: v === value ? "selected" : null }, t)));
@@ -293,6 +293,7 @@
       select("sector_group", VOCAB.sector_group.map((v) => [v, label(v)]), params.get("sector_group"), "All sector groups"),
       select("flow_kind", VOCAB.flow_kind.map((v) => [v, label(v)]), params.get("flow_kind"), "All flow kinds"),
       select("status", VOCAB.status.map((v) => [v, label(v)]), params.get("status"), "Any status"),
+      select("bri", [["member", "Committed while a Belt and Road member"], ["non-member", "Committed while not a member"]], params.get("bri"), "Belt and Road: any"),
       h("input", { type: "search", name: "q", placeholder: "Full text", value: params.get("q") || "", "aria-label": "Full text" }),
       h("input", { type: "number", name: "year_from", placeholder: "From year", min: 1900, max: 2100, value: params.get("year_from") || "", "aria-label": "From year" }),
       h("input", { type: "number", name: "year_to", placeholder: "To year", min: 1900, max: 2100, value: params.get("year_to") || "", "aria-label": "To year" }),
@@ -474,6 +475,13 @@
   }
 
   // ---- country -----------------------------------------------------------------------
+  // Belt and Road membership in words, with its dates (GFDC's list; see c.bri_source).
+  function briWords(c) {
+    if (c.bri_member) return c.bri_joined ? `Belt and Road member since ${c.bri_joined}.` : "Belt and Road member (joining date uncertain).";
+    if (c.bri_listed && c.bri_exited) return `Belt and Road member from ${c.bri_joined || "an uncertain date"} until it left on ${c.bri_exited}.`;
+    return "Not a Belt and Road member.";
+  }
+
   async function countryPage(iso3) {
     const c = await api(`/api/countries/${enc(iso3)}`);
     const features = await atlas();
@@ -482,6 +490,14 @@
       { class: "country" },
       h("h1", {}, c.name),
       h("p", { class: "lede" }, `${c.projects} projects; ${c.counted_flows} flows count in totals: ${usd(c.amount_usd)}.${c.capital ? " Capital: " + c.capital + "." : ""}`),
+      h(
+        "p",
+        { class: "bri", id: "bri" },
+        briWords(c),
+        c.bri_listed ? ` Committed while a member: ${usd(c.amount_usd_bri_member)} of the counted total. ` : " ",
+        h("a", { href: `#/projects?country=${c.iso3}&bri=member` }, "Projects committed while a member →"),
+        caption(`Membership and dates: ${c.bri_source}. A commitment known only by its year is taken on 1 July.`)
+      ),
       h(
         "div",
         { class: "grid2" },

@@ -46,7 +46,9 @@ pub enum Command {
     Problems(ProblemsArgs),
     /// List events (implementation problems and milestones) across the database
     Events(EventsArgs),
-    /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade, ports, wb-ids
+    /// List countries: projects, counted totals, Belt and Road membership and its dates
+    Countries(CountriesArgs),
+    /// Import dataset files: gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade, ports, wb-ids, aiddata-hcl
     Import(ImportArgs),
     /// China–LAC goods trade (IMF DOTS, UN Comtrade, news): both reporters, the gap, the shown value
     Trade(TradeArgs),
@@ -131,6 +133,19 @@ pub struct FilterArgs {
     /// Dataset as stored (e.g. "AidData GCDF"), or "registry" for curated records
     #[arg(long, value_name = "NAME")]
     pub dataset: Option<String>,
+    /// Belt and Road membership of the country when the flow was committed: member or
+    /// non-member (GFDC's list of May 2025; a year-only date is taken as 1 July)
+    #[arg(long, value_name = "M", value_parser = parse_bri)]
+    pub bri: Option<ruta_store::query::Bri>,
+}
+
+fn parse_bri(s: &str) -> Result<ruta_store::query::Bri, String> {
+    ruta_store::query::Bri::parse(s).ok_or_else(|| {
+        format!(
+            "unknown membership '{s}'; accepted values: {}",
+            ruta_store::query::Bri::NAMES.join(", ")
+        )
+    })
 }
 
 impl FilterArgs {
@@ -148,6 +163,7 @@ impl FilterArgs {
             dataset: self.dataset.clone(),
             project: None,
             counted: None,
+            bri: self.bri,
         }
     }
 }
@@ -253,6 +269,24 @@ pub struct EventsArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Every Latin American and Caribbean state, and every other country with projects, largest\n\
+                  counted total first. amount_usd: counted flows, constant 2021 USD; bri_member_usd: the\n\
+                  part committed while the country was a Belt and Road member. Membership and its dates:\n\
+                  Green Finance & Development Center (FISF Fudan University), list of May 2025."
+)]
+pub struct CountriesArgs {
+    /// Only the 33 Latin American and Caribbean states
+    #[arg(long)]
+    pub lac: bool,
+    /// member (a BRI member today) or non-member
+    #[arg(long, value_name = "M", value_parser = parse_bri)]
+    pub bri: Option<ruta_store::query::Bri>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
 pub struct ExportArgs {
     /// Directory to write datapackage.json and one CSV per table into (created if missing)
     pub dir: PathBuf,
@@ -337,10 +371,10 @@ pub enum RegionArg {
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Kinds:\n  gcdf      AidData GCDF 3.0 (126 columns; CSV, or XLSX sheet GCDF_3.0), GeoGCDF input (17 columns), GCDF 2.0\n  gcdf-adm  AidData GCDF ADM1/ADM2 location CSVs (level from the file name: ...adm2... is ADM2)\n  geojson   GeoGCDF per-project GeoJSON (both property layouts)\n  aei-cgit  AEI China Global Investment Tracker (2025 investments layout, 2020 combined layout)\n  bu-cgef   Boston University China's Global Energy Finance\n  dots      IMF Direction of Trade Statistics, bulk layout (CSV, or XLSX sheet TradeData)\n  comtrade  UN Comtrade extracts: current API naming or the legacy 35-column layout (CSV with , or ;, or XLSX)\n  wb-ids    World Bank International Debt Statistics, debt service by creditor (DT.AMT.BLAT.CD, DT.INT.BLAT.CD)\n\nEach file is imported in one transaction. Bad rows are reported (file:line: column: value: reason)\nand skipped; the exit code is 1 if any row was skipped or any file failed."
+    after_help = "Kinds:\n  gcdf      AidData GCOF 1.0, GCDF 2.0 and 3.0, GeoGCDF input, CLG-Global 1.0 (CSV, or the XLSX sheet holding them)\n  gcdf-adm  AidData GCDF ADM1/ADM2 location CSVs (level from the file name: ...adm2... is ADM2)\n  geojson   GeoGCDF per-project GeoJSON (both property layouts)\n  aei-cgit  AEI China Global Investment Tracker: the workbook (every sheet by its role) or one table as CSV\n  bu-cgef   Boston University China's Global Energy Finance\n  dots      IMF Direction of Trade Statistics, bulk layout (CSV, or XLSX sheet TradeData)\n  comtrade  UN Comtrade extracts: current API naming or the legacy 35-column layout (CSV with , or ;, or XLSX)\n  wb-ids    World Bank International Debt Statistics, debt service by creditor (DT.AMT.BLAT.CD, DT.INT.BLAT.CD)\n  aiddata-hcl  AidData How China Lends (XLSX sheet ContractData, or CSV): contract terms and clauses as claims on stored GCDF loans\n\nEach file is imported in one transaction. Bad rows are reported (file:line: column: value: reason)\nand skipped; the exit code is 1 if any row was skipped or any file failed. A bad value in an optional\nfield is reported and left empty; the row is kept. CSV files are read in their dialect (encoding,\ndelimiter, decimal comma, date order), detected from the file; --dry-run prints what was detected."
 )]
 pub struct ImportArgs {
-    /// gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade or wb-ids
+    /// gcdf, gcdf-adm, geojson, aei-cgit, bu-cgef, dots, comtrade, ports, wb-ids or aiddata-hcl
     #[arg(value_parser = parse_kind, value_name = "KIND")]
     pub kind: ruta_ingest::Kind,
     /// Files to import
@@ -361,6 +395,38 @@ pub struct ImportArgs {
     /// Do not link the imported records to the stored flows (run `ruta link` later)
     #[arg(long = "no-link")]
     pub no_link: bool,
+    /// CSV text encoding: utf-8, windows-1252 or latin-1 (default: detected)
+    #[arg(long, value_name = "ENC", value_parser = parse_encoding)]
+    pub encoding: Option<ruta_ingest::Encoding>,
+    /// CSV field separator: ',', ';' or tab (default: detected)
+    #[arg(long, value_name = "SEP", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// Order of nn/nn/yyyy dates in CSV files: dmy or mdy (default: each column's own
+    /// evidence, else the dataset's documented order)
+    #[arg(long = "date-order", value_name = "ORDER", value_parser = parse_date_order)]
+    pub date_order: Option<ruta_ingest::DateOrder>,
+}
+
+fn parse_encoding(s: &str) -> Result<ruta_ingest::Encoding, String> {
+    ruta_ingest::Encoding::parse(s).ok_or_else(|| {
+        format!("unknown encoding '{s}'; accepted values: utf-8, windows-1252, latin-1")
+    })
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        _ => Err(format!(
+            "unknown delimiter '{s}'; accepted values: ',', ';', tab"
+        )),
+    }
+}
+
+fn parse_date_order(s: &str) -> Result<ruta_ingest::DateOrder, String> {
+    ruta_ingest::DateOrder::parse(s)
+        .ok_or_else(|| format!("unknown date order '{s}'; accepted values: dmy, mdy"))
 }
 
 fn parse_trade_by(s: &str) -> Result<ruta_store::trade::TradeBy, String> {

@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Stats(a) => stats(&cli.db, a),
         Command::Problems(a) => problems(&cli.db, a),
         Command::Events(a) => events(&cli.db, a),
+        Command::Countries(a) => countries(&cli.db, a),
         Command::Import(a) => crate::import::run(&cli.db, a),
         Command::Extract(a) => crate::news::extract(a),
         Command::Ingest(a) => match a.what {
@@ -451,6 +452,79 @@ fn stats(db: &Path, a: StatsArgs) -> Result<()> {
                 } else {
                     ""
                 }
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn countries(db: &Path, a: crate::cli::CountriesArgs) -> Result<()> {
+    let store = open_for_reading(db)?;
+    let rows: Vec<_> = ruta_store::explore::countries(store.conn())?
+        .into_iter()
+        .filter(|c| !a.lac || c.lac)
+        .filter(|c| match a.bri {
+            Some(query::Bri::Member) => c.bri_member,
+            Some(query::Bri::NonMember) => !c.bri_member,
+            None => true,
+        })
+        .collect();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    const COLS: &[&str] = &[
+        "iso3",
+        "name",
+        "projects",
+        "counted_flows",
+        "amount_usd",
+        "amount_usd_bri_member",
+        "bri_member",
+        "bri_joined",
+        "bri_exited",
+    ];
+    match a.format {
+        Format::Json => output::json(&mut out, &rows)?,
+        Format::Csv => output::csv_rows(&mut out, &rows, COLS)?,
+        Format::Table => {
+            let mut t = Table::new(&[
+                "iso3",
+                "name",
+                "projects",
+                "flows",
+                "amount_usd",
+                "bri_member_usd",
+                "bri",
+                "joined",
+                "exited",
+            ])
+            .right_align(&[2, 3, 4, 5]);
+            for c in &rows {
+                t.row(vec![
+                    c.iso3.clone(),
+                    truncate(&c.name, 32),
+                    c.projects.to_string(),
+                    c.counted_flows.to_string(),
+                    usd(Some(c.amount_usd)),
+                    usd(Some(c.amount_usd_bri_member)),
+                    match (c.bri_member, c.bri_listed) {
+                        (true, _) => "member".into(),
+                        (false, true) => "left".into(),
+                        (false, false) => "-".into(),
+                    },
+                    match (&c.bri_joined, c.bri_listed) {
+                        (Some(d), _) => d.clone(),
+                        (None, true) => "uncertain".into(),
+                        (None, false) => "-".into(),
+                    },
+                    opt(&c.bri_exited),
+                ]);
+            }
+            t.write(&mut out)?;
+            writeln!(
+                out,
+                "{} countries; amounts: counted flows, constant 2021 USD; Belt and Road membership: {}",
+                rows.len(),
+                ruta_core::bri::SOURCE
             )?;
         }
     }

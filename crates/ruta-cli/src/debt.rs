@@ -475,5 +475,28 @@ pub fn terms_words(t: &debt::FlowTerms) -> Option<String> {
     if let Some(g) = t.grant_element.oecd_cash_flow {
         parts.push(format!("grant element {g:.2} (OECD cash-flow)"));
     }
+    // Clauses a contract codes (How China Lends): those present, in words.
+    let yes = |f: &str| {
+        t.clauses
+            .get(f)
+            .is_some_and(|v| v == "yes" || v.starts_with("yes:"))
+    };
+    for (f, words) in [
+        ("escrow_account", "escrow account"),
+        ("revenue_account", "revenue account"),
+        ("reserve_account", "reserve account"),
+        ("cross_default", "cross-default"),
+        ("confidentiality", "confidentiality"),
+        ("no_paris_club_clause", "no Paris Club"),
+        ("stabilization_clause", "stabilisation"),
+        ("penalty_interest_clause", "penalty interest"),
+    ] {
+        if yes(f) {
+            parts.push(format!("{words} clause"));
+        }
+    }
+    if let Some(l) = t.clauses.get("governing_law") {
+        parts.push(format!("governed by {l}"));
+    }
     (!parts.is_empty()).then(|| parts.join(", "))
 }

@@ -60,6 +60,11 @@ pub fn run(db: &Path, a: ImportArgs) -> Result<()> {
             RegionArg::Lac => Region::Lac,
             RegionArg::All => Region::All,
         },
+        dialect: ruta_ingest::DialectOptions {
+            encoding: a.encoding,
+            delimiter: a.delimiter,
+            date_order: a.date_order,
+        },
     };
     // A dry run of a database that does not exist yet runs in memory: nothing is created.
     let mut store = if a.dry_run && !db.exists() {
@@ -85,8 +90,31 @@ pub fn run(db: &Path, a: ImportArgs) -> Result<()> {
                 r.file
             );
         }
+        for p in r.emptied.iter().take(SHOWN_PROBLEMS) {
+            eprintln!("ruta: {p} (left empty; the row is kept)");
+        }
+        if r.emptied_total > SHOWN_PROBLEMS as u64 {
+            eprintln!(
+                "ruta: … and {} more values left empty in {} (see --report)",
+                r.emptied_total - SHOWN_PROBLEMS as u64,
+                r.file
+            );
+        }
         if let Some(e) = &r.error {
             eprintln!("ruta: error: {e}");
+        }
+        if a.dry_run
+            && let Some(d) = &r.dialect
+        {
+            for line in d.describe() {
+                eprintln!("ruta: {}: {line}", r.file);
+            }
+        }
+        for t in &r.tables {
+            eprintln!("ruta: {}: {}", r.file, t.summary());
+        }
+        for n in &r.notes {
+            eprintln!("ruta: {}: {n}", r.file);
         }
         if r.outcome == "aborted" {
             eprintln!(

@@ -461,7 +461,7 @@ fn import_reports_problems_writes_a_report_and_exits_1() {
     let f = d.path().join("bad.csv");
     std::fs::write(
         &f,
-        "AidData Record ID,Title,Recipient ISO-3,Commitment Year\n1,Port A,PER,2019\n2,Port B,PER,20x9\n",
+        "AidData Record ID,Title,Recipient ISO-3,Commitment Year\n1,Port A,PER,2019\n2,Port B,PER,20x9\n3,Port C,XYZ,2019\n",
     )
     .unwrap();
     let report = d.path().join("report.json");
@@ -477,17 +477,28 @@ fn import_reports_problems_writes_a_report_and_exits_1() {
     );
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
+    // A bad optional value (the year) is reported and left empty, the row kept; a bad
+    // country code costs its row.
     assert!(
-        err.contains("bad.csv:3: column 'Commitment Year': value '20x9'"),
+        err.contains("bad.csv:3: column 'Commitment Year': value '20x9'")
+            && err.contains("(left empty; the row is kept)"),
         "{err}"
     );
     assert!(
-        err.contains("2 rows read, 1 imported, 0 updated, 0 unchanged, 1 skipped"),
+        err.contains("bad.csv:4: column 'Recipient ISO-3': value 'XYZ'"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "3 rows read, 2 imported, 0 updated, 0 unchanged, 1 skipped, 1 bad optional values left empty"
+        ),
         "{err}"
     );
     let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(r["ok"], false);
-    assert_eq!(r["files"][0]["problems"][0]["line"], 3);
+    assert_eq!(r["files"][0]["problems"][0]["line"], 4);
+    assert_eq!(r["files"][0]["emptied"][0]["line"], 3);
+    assert_eq!(r["files"][0]["dialect"]["encoding"], "utf-8");
     let p = ok_json(ruta(&db, &["project", "gcdf-1", "--format", "json"]));
     assert_eq!(p["name"], "Port A");
 }

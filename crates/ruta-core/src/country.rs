@@ -202,7 +202,13 @@ pub fn by_iso2(code: &str) -> Option<&'static Country> {
 /// dataset spelling ("Bahamas, The", "Venezuela, RB"), accents and case ignored.
 pub fn by_name(name: &str) -> Option<&'static Country> {
     let t = tables();
-    t.by_name.get(&crate::text::fold(name)).map(|&i| &t.all[i])
+    let get = |n: &str| t.by_name.get(&crate::text::fold(n)).map(|&i| &t.all[i]);
+    // "Antigua & Barbuda" as spreadsheets abbreviate it.
+    get(name).or_else(|| {
+        name.contains('&')
+            .then(|| get(&name.replace('&', "and")))
+            .flatten()
+    })
 }
 
 /// Resolves a code (alpha-3, alpha-2) or a name.

@@ -4,13 +4,14 @@
 //! It holds the types every other crate speaks ([`model::Project`], [`model::Claim`],
 //! [`model::Source`], [`money::Money`] …), the closed vocabularies ([`vocab`]), the
 //! reference tables (countries, currencies, conversion tables, the organization
-//! gazetteer) and the rules that classify sectors ([`sector`]), infer flow kinds
+//! gazetteer, Belt and Road membership) and the rules that classify sectors ([`sector`]), infer flow kinds
 //! ([`flowkind`]), pick displayed values from competing claims ([`resolve`]), join
 //! records into projects ([`relation`]) and decide what totals count ([`count`]).
 //!
 //! It is not a store, an importer or a server: it never touches SQLite, files or the
 //! network. All its data is embedded at compile time from `data/`.
 
+pub mod bri;
 pub mod count;
 pub mod country;
 pub mod flowkind;

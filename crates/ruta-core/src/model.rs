@@ -571,4 +571,46 @@ pub const FIELDS: &[(&str, &str)] = &[
         "grant_element_imf",
         "percent: the dataset's own grant element, IMF method (5 %)",
     ),
+    (
+        "escrow_account",
+        "text: yes or no, an escrow account in the security package (How China Lends)",
+    ),
+    (
+        "revenue_account",
+        "text: yes or no, a revenue account in the security package (How China Lends)",
+    ),
+    (
+        "reserve_account",
+        "text: yes or no, a debt-service reserve account (How China Lends)",
+    ),
+    (
+        "cross_default",
+        "text: yes or no, a cross-default clause (the clause as quote)",
+    ),
+    (
+        "confidentiality",
+        "text: no, or yes with the parties bound (borrower, lender)",
+    ),
+    (
+        "no_paris_club_clause",
+        "text: yes or no, a clause keeping the loan out of Paris Club restructuring",
+    ),
+    (
+        "stabilization_clause",
+        "text: yes or no, a stabilisation (change-of-law) clause",
+    ),
+    (
+        "penalty_interest_clause",
+        "text: yes or no, a penalty interest clause (its terms in default_interest_rate)",
+    ),
+    (
+        "governing_law",
+        "text: the law governing the contract, and whose (borrower's, lender's, third-party)",
+    ),
+    (
+        "arbitration",
+        "text: the arbitration forum the contract names",
+    ),
+    ("jurisdiction", "text: the courts with jurisdiction"),
+    ("guarantor", "text: the guarantor the contract names"),
 ];

@@ -65,7 +65,7 @@ impl Money {
 impl Money {
     /// Money a dataset publishes only in constant US dollars of `base` (AidData's
     /// GeoGCDF table and ADM files: constant 2021; GCDF 2.0: constant 2017; GCOF 1.0:
-    /// constant 2014), for a commitment of `year`.
+    /// constant 2014; CLG 1.0, 2025: constant 2023), for a commitment of `year`.
     ///
     /// The nominal US dollars of `year` are recovered with AidData's own factors
     /// ([`aiddata_factor`]: nominal = published × factor(base) / factor(year), the
@@ -73,7 +73,8 @@ impl Money {
     /// constant 2021 figure is then derived from nominal with ruta's deflator like every
     /// other figure. `amount` is the recovered nominal value in USD; the published value
     /// belongs in a claim of its own (field `amount_published_constant`). Returns None
-    /// when the year or base is outside AidData's factor table (2000–2021).
+    /// when the year or base is outside the factor table (2000–2023; 2022–2023 extend
+    /// AidData's factors with the US GDP deflator, see `data/aiddata_gcdf3_factors.csv`).
     pub fn from_published_constant(published: f64, base: i32, year: i32) -> Option<Money> {
         let nominal = published * aiddata_factor(base)? / aiddata_factor(year)?;
         let real = nominal * to_2021_factor(year)?;
@@ -104,8 +105,8 @@ impl Money {
 }
 
 /// AidData GCDF 3.0's constant-2021 factor for commitments of `year` (constant 2021
-/// USD per nominal USD), as implied by AidData's published figures; None outside
-/// 2000–2021.
+/// USD per nominal USD), as implied by AidData's published figures (2000–2021), extended
+/// to 2022–2023 with the US GDP deflator; None outside 2000–2023.
 pub fn aiddata_factor(year: i32) -> Option<f64> {
     tables().aiddata.get(&year).copied()
 }
@@ -243,6 +244,13 @@ mod tests {
         let m = Money::from_published_constant(5_770_942_168.952_9, 2017, 2014).unwrap();
         assert!((m.amount / 5.988e9 - 1.0).abs() < 0.005, "{}", m.amount);
         assert!(Money::from_published_constant(1.0, 2021, 1999).is_none());
+        // CLG 1.0's constant 2023 dollars: exact for a 2023 commitment, and rebased through
+        // the extended factors for earlier ones.
+        let m = Money::from_published_constant(1e9, 2023, 2023).unwrap();
+        assert!((m.amount - 1e9).abs() < 1.0, "{}", m.amount);
+        let m = Money::from_published_constant(1e9, 2023, 2021).unwrap();
+        assert!((m.amount - 0.89629e9).abs() < 1e3, "{}", m.amount);
+        assert!(Money::from_published_constant(1.0, 2023, 2024).is_none());
     }
 
     #[test]

@@ -275,7 +275,7 @@ pub fn import(
     opts: &Options,
     report: &mut FileReport,
 ) -> Result<bool, ImportError> {
-    let mut rows = trade::open(path, &[])?;
+    let mut rows = trade::open(path, &[], opts, report)?;
     let Some(first) = rows.next_row()? else {
         return Err(FileError::new(path, "no header row found").into());
     };
@@ -294,12 +294,7 @@ pub fn import(
             continue;
         }
         report.rows_read += 1;
-        let cells = Cells {
-            row: &row,
-            header: &header,
-            file: path,
-            sheet: None,
-        };
+        let cells = Cells::new(&row, &header, path, None);
         match cols.map(&cells, opts.region) {
             Ok(Mapped::Value(f)) => found.push(*f),
             Ok(Mapped::OutsideRegion) => report.outside_region += 1,

@@ -227,7 +227,7 @@ pub fn import(
     opts: &Options,
     report: &mut FileReport,
 ) -> Result<bool, ImportError> {
-    let mut rows = trade::open(path, &["TradeData"])?;
+    let mut rows = trade::open(path, &["TradeData"], opts, report)?;
     let Some(first) = rows.next_row()? else {
         return Err(FileError::new(path, "no header row found").into());
     };
@@ -246,12 +246,7 @@ pub fn import(
             continue;
         }
         report.rows_read += 1;
-        let cells = Cells {
-            row: &row,
-            header: &header,
-            file: path,
-            sheet: None,
-        };
+        let cells = Cells::new(&row, &header, path, None);
         let mut problems = Vec::new();
         match cols.map(&cells, opts.region, &mut problems) {
             Ok(RowKind::Values(values)) => found.extend(values.into_iter().map(|value| Found {

@@ -1,7 +1,22 @@
-//! AidData's Global Chinese Development Finance data: the 126-column GCDF 3.0 table
-//! (CSV or the `GCDF_3.0` sheet of the XLSX), the 17-column GeoGCDF input table with
-//! dotted names, and GCDF 2.0 column names. One row is one AidData record → one project
-//! `gcdf-<record id>`; every value it states is a claim sourced to the dataset record.
+//! AidData's Chinese development finance records in every generation users hold: the
+//! 2017 Global Chinese Official Finance 1.0 (`project_id`, `usd_defl_2014`,
+//! `recommended_for_research`, `Name, Type; …` agency lists; its workbook's sheet
+//! `ChineseOfficialFinance1.0`), GCDF 2.0, the 126-column GCDF 3.0 table and the
+//! 17-column GeoGCDF input table with dotted names, and the 2025 CLG-Global 1.0 release
+//! (`AidData_Record_ID`, `Country_of_Activity_ISO3`, `Amount_Constant_USD_2023` …), in
+//! CSV or on any sheet of a workbook whose header carries these names (`GCDF_3.0`,
+//! `Data`, `CLG-Global 1.0_Records` …). `-`, `N/A` and `NA` are missing values.
+//!
+//! One row is one AidData record → one record `gcdf-<record id>`: AidData keeps its
+//! record ids across generations, so every generation of a record is the same ruta
+//! record, its values claims sourced to `dataset` "AidData GCDF" with the generation as
+//! `dataset_version` — `1.0` (GCOF 1.0), `2.0`, `3.0`, and `4.0 (CLG-Global 1.0)` (or
+//! `4.0 (CLG-LMIC 1.0)`): AidData's 2025 release continues the same record series, so it
+//! is filed as the fourth generation of the same dataset, its own name kept in the
+//! label. Versions compare naturally, so a newer generation's claim supersedes an older
+//! one's for the same field (the display rule) while every claim stays visible, and the
+//! store keeps the newest generation's name and flow kind (an older file imported later
+//! adds its claims only).
 
 use crate::Problem;
 use crate::parse;
@@ -26,17 +41,28 @@ mod col {
         "project id",
         "id",
     ];
-    pub const RFA: &[&str] = &["recommended for aggregates"];
-    pub const PARENT: &[&str] = &["aiddata parent id"];
+    pub const RFA: &[&str] = &["recommended for aggregates", "recommended for research"];
+    pub const PARENT: &[&str] = &["aiddata parent id", "parent id"];
     pub const UMBRELLA: &[&str] = &["umbrella"];
-    pub const RECIPIENT: &[&str] = &["recipient", "recipient condensed", "recipient name"];
-    pub const ISO3: &[&str] = &["recipient iso-3", "recipient iso3", "recipient iso"];
-    pub const REGION: &[&str] = &["recipient region"];
+    pub const RECIPIENT: &[&str] = &[
+        "recipient",
+        "recipient condensed",
+        "recipient name",
+        "country of activity",
+    ];
+    pub const ISO3: &[&str] = &[
+        "recipient iso-3",
+        "recipient iso3",
+        "recipient iso",
+        "country of activity iso3",
+        "country of activity iso-3",
+    ];
+    pub const REGION: &[&str] = &["recipient region", "region of activity"];
     pub const YEAR: &[&str] = &["commitment year", "year"];
     pub const START_YEAR: &[&str] = &["implementation start year"];
     pub const END_YEAR: &[&str] = &["completion year"];
     pub const TITLE: &[&str] = &["title", "project title"];
-    pub const DESCRIPTION: &[&str] = &["description"];
+    pub const DESCRIPTION: &[&str] = &["description", "narrative description"];
     pub const STATUS: &[&str] = &["status"];
     pub const FLOW_TYPE: &[&str] = &["flow type", "flow"];
     pub const FLOW_SIMPLE: &[&str] = &["flow type simplified"];
@@ -44,12 +70,13 @@ mod col {
     pub const SECTOR_NAME: &[&str] = &["sector name", "aiddata sector name", "crs sector name"];
     pub const FUNDING: &[&str] = &["funding agencies", "funding agency"];
     pub const FUNDING_T: &[&str] = &["funding agencies type", "funding agency type"];
-    pub const COFIN: &[&str] = &["co-financing agencies"];
+    pub const COFIN: &[&str] = &["co-financing agencies", "cofinancing agency"];
     pub const COFIN_T: &[&str] = &["co-financing agencies type"];
     pub const DIRECT_RCV: &[&str] = &[
         "direct receiving agencies",
         "receiving agencies",
         "receiving agency",
+        "recipient agencies",
     ];
     pub const DIRECT_RCV_T: &[&str] =
         &["direct receiving agencies type", "receiving agencies type"];
@@ -62,16 +89,37 @@ mod col {
     pub const INSURER: &[&str] = &["insurance provider"];
     pub const INSURER_T: &[&str] = &["insurance provider agency type"];
     pub const COLLATERAL: &[&str] = &["collateral"];
-    pub const AMOUNT: &[&str] = &["amount (original currency)", "amount"];
+    pub const AMOUNT: &[&str] = &[
+        "amount (original currency)",
+        "amount original currency",
+        "amount",
+    ];
     pub const CURRENCY: &[&str] = &["original currency", "currency"];
     pub const AMOUNT_ESTIMATED: &[&str] = &["amount estimated"];
-    pub const USD_2021: &[&str] = &["amount (constant usd 2021)"];
+    pub const USD_2023: &[&str] = &["amount (constant usd 2023)", "amount constant usd 2023"];
+    pub const USD_2021: &[&str] = &["amount (constant usd 2021)", "amount constant usd 2021"];
     pub const USD_2017: &[&str] = &["amount (constant usd2017)", "amount (constant usd 2017)"];
     pub const USD_2014: &[&str] = &["usd defl 2014"];
-    pub const USD_NOMINAL: &[&str] = &["amount (nominal usd)", "amount (nominal)", "usd current"];
-    pub const ADJ_AMOUNT: &[&str] = &["adjusted amount (original currency)"];
-    pub const ADJ_USD_2021: &[&str] = &["adjusted amount (constant usd 2021)"];
-    pub const ADJ_USD_NOMINAL: &[&str] = &["adjusted amount (nominal usd)"];
+    pub const USD_NOMINAL: &[&str] = &[
+        "amount (nominal usd)",
+        "amount (nominal)",
+        "amount nominal usd",
+        "usd current",
+    ];
+    pub const ADJ_AMOUNT: &[&str] = &[
+        "adjusted amount (original currency)",
+        "adjusted amount original currency",
+    ];
+    pub const ADJ_USD_2021: &[&str] = &[
+        "adjusted amount (constant usd 2021)",
+        "adjusted amount constant usd 2021",
+        "adjusted amount (constant usd 2023)",
+        "adjusted amount constant usd 2023",
+    ];
+    pub const ADJ_USD_NOMINAL: &[&str] = &[
+        "adjusted amount (nominal usd)",
+        "adjusted amount nominal usd",
+    ];
     pub const COMMIT_DATE: &[&str] = &["commitment date (mm/dd/yyyy)", "commitment date"];
     pub const PLANNED_START: &[&str] = &[
         "planned implementation start date (mm/dd/yyyy)",
@@ -103,13 +151,25 @@ mod col {
     pub const INTEREST_FREE: &[&str] = &["interest-free loan"];
     pub const COLLATERALIZED: &[&str] = &["collateralized", "collateralized/securitized"];
     pub const COLLATERAL_PROVIDER: &[&str] = &["collateral provider"];
-    pub const GE_CASH: &[&str] = &["grant element (oecd cash-flow)"];
-    pub const GE_EQUIV: &[&str] = &["grant element (oecd grant-equiv)"];
-    pub const GE_IMF: &[&str] = &["grant element (imf)"];
+    pub const GE_CASH: &[&str] = &[
+        "grant element (oecd cash-flow)",
+        "grant element oecd cash-flow",
+        "grant element oecd cash flow",
+    ];
+    pub const GE_EQUIV: &[&str] = &[
+        "grant element (oecd grant-equiv)",
+        "grant element oecd grant-equiv",
+        "grant element oecd grant equivalent",
+    ];
+    pub const GE_IMF: &[&str] = &["grant element (imf)", "grant element imf"];
+    /// GCOF 1.0's single grant element (the OECD calculator of 2017, its readme says).
+    pub const GE_GCOF: &[&str] = &["grant element"];
     pub const INCOME: &[&str] = &["oecd oda income group"];
     pub const FIRST_REPAY: &[&str] = &["first loan repayment date"];
     pub const LAST_REPAY: &[&str] = &["last loan repayment date"];
     pub const SOURCE_URLS: &[&str] = &["source urls"];
+    /// GCOF 1.0's sources: `url, Resource Type; url, Resource Type`.
+    pub const SOURCES_1_0: &[&str] = &["sources"];
     pub const SOURCE_TITLES: &[&str] = &["source titles"];
     pub const SOURCE_PUBLISHERS: &[&str] = &["source publishers"];
     pub const SOURCE_TYPES: &[&str] = &["source resource types"];
@@ -119,9 +179,66 @@ mod col {
     pub const OSM_LINK: &[&str] = &["osm link", "osm links"];
 }
 
+/// Whether a row is a GCDF header (of any generation): it names a record id and a title.
+pub fn is_header(cells: &[String]) -> bool {
+    let names: Vec<String> = cells.iter().map(|c| crate::table::normalize(c)).collect();
+    let has = |aliases: &[&str]| names.iter().any(|n| aliases.contains(&n.as_str()));
+    has(col::ID) && has(col::TITLE)
+}
+
+/// Sheets AidData names its tables on, in the order ruta prefers them.
+pub const KNOWN_SHEETS: &[&str] = &[
+    "GCDF_3.0",
+    "CLG-Global 1.0_Records",
+    "CLG-LMIC 1.0_Records",
+    "GCDF_2.0",
+    "ChineseOfficialFinance1.0",
+    "Data",
+];
+
+/// The sheet of a workbook holding AidData records: a sheet AidData names so
+/// ([`KNOWN_SHEETS`]), else the first whose first 50 rows hold a GCDF header (any sheet
+/// name: a user's `Sheet1`, How China Collateralizes' `Data`).
+pub fn choose_sheet(path: &std::path::Path) -> Result<String, crate::FileError> {
+    let names = crate::input::sheet_names(path)?;
+    if let Some(k) = KNOWN_SHEETS.iter().find(|k| names.iter().any(|n| n == *k)) {
+        // A known name still has to hold the header (a `Data` sheet may be anything).
+        if *k != "Data" || sheet_has_header(path, k)? {
+            return Ok(k.to_string());
+        }
+    }
+    for n in &names {
+        if sheet_has_header(path, n)? {
+            return Ok(n.clone());
+        }
+    }
+    Err(crate::FileError::new(
+        path,
+        format!(
+            "no sheet holds an AidData table (a header with 'AidData Record ID' or 'project_id' and 'Title'); the workbook has: {}",
+            names.join(", ")
+        ),
+    ))
+}
+
+fn sheet_has_header(path: &std::path::Path, sheet: &str) -> Result<bool, crate::FileError> {
+    let mut rows = crate::input::XlsxRows::open_unchecked(path, sheet)?;
+    for _ in 0..50 {
+        match rows.next_row()? {
+            Some(r) if is_header(&r.cells) => return Ok(true),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    Ok(false)
+}
+
 /// Columns of one file, found once.
 pub struct GcdfColumns {
+    /// The generation, as `dataset_version`: `1.0`, `2.0`, `3.0` or `4.0 (CLG 1.0)`.
     pub version: &'static str,
+    /// The generation's short tag in record origins: `1.0` … `4.0`.
+    pub tag: &'static str,
     pub layout: &'static str,
     id: Option<usize>,
     rfa: Option<usize>,
@@ -145,6 +262,7 @@ pub struct GcdfColumns {
     amount: Option<usize>,
     currency: Option<usize>,
     amount_estimated: Option<usize>,
+    usd_2023: Option<usize>,
     usd_2021: Option<usize>,
     usd_2017: Option<usize>,
     usd_2014: Option<usize>,
@@ -162,6 +280,8 @@ pub struct GcdfColumns {
     collateralized: Option<usize>,
     collateral_provider: Option<usize>,
     grant_elements: [(&'static str, Option<usize>); 3],
+    ge_gcof: Option<usize>,
+    sources_1_0: Option<usize>,
     income: Option<usize>,
     source_urls: Option<usize>,
     source_titles: Option<usize>,
@@ -216,12 +336,17 @@ impl GcdfColumns {
                     .join(", ")
             ));
         }
-        let version = if h.has("aiddata record id") || h.has("amount (constant usd 2021)") {
-            "3.0"
+        let (version, tag) = if h.find(col::USD_2023).is_some()
+            || h.has("country of activity iso3")
+            || h.has("adjusted amount constant usd 2023")
+        {
+            ("4.0 (CLG 1.0)", "4.0")
+        } else if h.has("aiddata record id") || h.has("amount (constant usd 2021)") {
+            ("3.0", "3.0")
         } else if h.has("aiddata tuff project id") || h.has("amount (constant usd2017)") {
-            "2.0"
+            ("2.0", "2.0")
         } else {
-            "1.0"
+            ("1.0", "1.0")
         };
         let layout = if h.has("level of precision") {
             "geo"
@@ -269,6 +394,7 @@ impl GcdfColumns {
         ];
         Ok(GcdfColumns {
             version,
+            tag,
             layout,
             id,
             rfa: f(col::RFA),
@@ -292,6 +418,7 @@ impl GcdfColumns {
             amount: f(col::AMOUNT),
             currency: f(col::CURRENCY),
             amount_estimated: f(col::AMOUNT_ESTIMATED),
+            usd_2023: f(col::USD_2023),
             usd_2021: f(col::USD_2021),
             usd_2017: f(col::USD_2017),
             usd_2014: f(col::USD_2014),
@@ -313,6 +440,12 @@ impl GcdfColumns {
                 ("grant_element_oecd_grant_equivalent", f(col::GE_EQUIV)),
                 ("grant_element_imf", f(col::GE_IMF)),
             ],
+            ge_gcof: if tag == "1.0" { f(col::GE_GCOF) } else { None },
+            sources_1_0: if tag == "1.0" {
+                f(col::SOURCES_1_0)
+            } else {
+                None
+            },
             income: f(col::INCOME),
             source_urls: f(col::SOURCE_URLS),
             source_titles: f(col::SOURCE_TITLES),
@@ -329,7 +462,7 @@ impl GcdfColumns {
 
     /// The origin tag under which this layout writes records.
     pub fn origin(&self) -> String {
-        format!("gcdf{}-{}", self.version, self.layout)
+        format!("gcdf{}-{}", self.tag, self.layout)
     }
 }
 
@@ -379,12 +512,31 @@ fn org_kind(t: &str, recipient: Option<&str>) -> (Option<OrgKind>, Option<String
     (kind, country)
 }
 
+/// GCOF 1.0's agency lists, "Name, Type; Name, Type", as (name, type) pairs (the type
+/// is what follows the last comma; an entry without one has an empty type).
+fn named_types(s: &str) -> Vec<(String, String)> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|e| match e.rsplit_once(',') {
+            Some((name, t)) if !name.trim().is_empty() => {
+                (name.trim().to_string(), t.trim().to_string())
+            }
+            _ => (e.to_string(), String::new()),
+        })
+        .collect()
+}
+
 /// AidData resource types to source kinds.
 fn source_kind(t: &str) -> SourceKind {
     let l = t.to_ascii_lowercase();
     if l.contains("media") {
         SourceKind::NewsArticle
-    } else if l.contains("official") || l.contains("implementing") || l.contains("intermediary") {
+    } else if l.contains("official")
+        || l.contains("government")
+        || l.contains("implementing")
+        || l.contains("intermediary")
+    {
         SourceKind::OfficialDocument
     } else if l.contains("academic") || l.contains("research") || l.contains("report") {
         SourceKind::Report
@@ -397,6 +549,8 @@ fn source_kind(t: &str) -> SourceKind {
 /// Forgiveness", "Vague (Official Finance)" …) to ruta's flow kind.
 pub fn flow_kind(t: &str) -> FlowKind {
     let l = t.to_ascii_lowercase();
+    // GCOF 1.0 writes "Loan (excluding debt rescheduling)".
+    let l = l.replace("excluding debt rescheduling", "");
     if l.contains("debt") {
         FlowKind::DebtRelief
     } else if l.contains("vague") {
@@ -471,6 +625,18 @@ impl Region {
 }
 
 impl GcdfColumns {
+    /// Maps one row as the row driver takes it: a record, a row outside the region, or a
+    /// subtotal row someone wrote into the table (no record id, "Total" or numbers only).
+    pub fn map_row(&self, c: &Cells<'_>, region: Region) -> Result<crate::Mapped, Problem> {
+        if c.is_subtotal(&[self.id], |v| parse::number(v).is_ok()) {
+            return Ok(crate::Mapped::NotKept("a subtotal row".into()));
+        }
+        Ok(match self.map(c, region)? {
+            Some(r) => crate::Mapped::Record(Box::new(r)),
+            None => crate::Mapped::OutsideRegion,
+        })
+    }
+
     /// Maps one row. Ok(None) when the row lies outside the region.
     pub fn map(&self, c: &Cells<'_>, region: Region) -> Result<Option<Record>, Problem> {
         let id = c.get(self.id);
@@ -485,10 +651,26 @@ impl GcdfColumns {
         if title.is_empty() {
             return Err(c.problem(self.title, "missing title"));
         }
-        let iso3 = match c.opt(self.iso3) {
+        // GCOF 1.0 lists a regional record's recipients ("ECU; BOL; COL"): no one country.
+        let regional = c
+            .opt(self.iso3)
+            .filter(|v| v.contains(';') || v.contains(','));
+        let iso3 = match c.opt(self.iso3).filter(|_| regional.is_none()) {
             None => None,
             Some(v) => match ruta_core::country::by_iso3(v) {
                 Some(k) if v.len() == 3 => Some(k.iso3.clone()),
+                // A bad code with a recipient name ruta knows: the name decides.
+                _ if c
+                    .opt(self.recipient)
+                    .and_then(ruta_core::country::by_name)
+                    .is_some() =>
+                {
+                    c.emptied.borrow_mut().push(c.problem(
+                        self.iso3,
+                        "not an ISO 3166-1 alpha-3 code; the recipient's name gives the country",
+                    ));
+                    None
+                }
                 _ => return Err(c.problem(self.iso3, "not an ISO 3166-1 alpha-3 code")),
             },
         };
@@ -503,16 +685,17 @@ impl GcdfColumns {
         }
         let ds = c.dataset_source(DATASET, self.version, &id, None);
         let sector_name = c.opt(self.sector_name).map(str::to_string);
-        let sector_code = match c.opt(self.sector_code) {
-            Some(v) => Some(match parse::number(v) {
-                Ok(n) if n.fract() == 0.0 && n >= 0.0 => format!("{}", n as i64),
-                _ => return Err(c.problem(self.sector_code, "not a sector code")),
-            }),
-            None => sector_name
-                .as_deref()
-                .and_then(crs_code_for_name)
-                .map(str::to_string),
-        };
+        let sector_code = c
+            .optional(self.sector_code, |v| match parse::number(v) {
+                Ok(n) if n.fract() == 0.0 && n >= 0.0 => Ok(format!("{}", n as i64)),
+                _ => Err("not a sector code".into()),
+            })
+            .or_else(|| {
+                sector_name
+                    .as_deref()
+                    .and_then(crs_code_for_name)
+                    .map(str::to_string)
+            });
         let class = classify(&ClassifyInput {
             title,
             crs_code: sector_code.as_deref(),
@@ -554,15 +737,15 @@ impl GcdfColumns {
             }
         };
         let flow = stmt.kind;
-        let rfa = c.parse(self.rfa, parse::flag)?.flatten();
-        let umbrella = c.parse(self.umbrella, parse::flag)?.flatten();
+        let rfa = c.optional(self.rfa, parse::flag).flatten();
+        let umbrella = c.optional(self.umbrella, parse::flag).flatten();
         let package = c
-            .parse(self.parent, parse::number)?
+            .optional(self.parent, parse::number)
             .map(|n| format!("{}", n as i64));
         // Attributes: every non-empty column no field above took, by normalised name.
         let mut attributes = BTreeMap::new();
-        for (i, v) in c.row.cells.iter().enumerate() {
-            let v = v.trim();
+        for i in 0..c.row.cells.len() {
+            let v = c.get(Some(i));
             if v.is_empty() || self.used.contains(&i) || i >= c.header.len() {
                 continue;
             }
@@ -576,6 +759,9 @@ impl GcdfColumns {
         }
         if let Some(r) = c.opt(self.recipient) {
             attributes.insert("recipient".into(), json!(r));
+        }
+        if let Some(r) = regional {
+            attributes.insert("recipients".into(), json!(r));
         }
         if let Some(pkg) = &package {
             self.packages
@@ -608,8 +794,9 @@ impl GcdfColumns {
         let key = rec.add_source(ds);
 
         // Status and years.
-        if let Some(s) = c.opt(self.status) {
-            let st = Status::parse(s).ok_or_else(|| c.problem(self.status, "unknown status"))?;
+        if let Some(st) = c.optional(self.status, |s| {
+            Status::parse(s).ok_or_else(|| "unknown status".to_string())
+        }) {
             rec.claim(
                 "status",
                 ClaimValue::Status { value: st },
@@ -617,7 +804,7 @@ impl GcdfColumns {
                 Some(c.locator(self.status)),
             );
         }
-        let year = c.parse(self.year, parse::year)?;
+        let year = c.optional(self.year, parse::year);
         if let Some(y) = year {
             rec.claim(
                 "year",
@@ -630,12 +817,12 @@ impl GcdfColumns {
             ("implementation_start_year", self.start_year),
             ("completion_year", self.end_year),
         ] {
-            if let Some(y) = c.parse(colx, parse::year)? {
+            if let Some(y) = c.optional(colx, parse::year) {
                 rec.project.attributes.insert(field.into(), json!(y));
             }
         }
         for (field, colx) in &self.dates {
-            if let Some(d) = c.parse(*colx, parse::date)? {
+            if let Some(d) = c.optional(*colx, parse::date) {
                 rec.claim(
                     field,
                     ClaimValue::Date { value: d },
@@ -647,20 +834,24 @@ impl GcdfColumns {
 
         // Money: the original amount with AidData's own USD figures.
         let estimated = c
-            .parse(self.amount_estimated, parse::flag)?
+            .optional(self.amount_estimated, parse::flag)
             .flatten()
             .unwrap_or(false);
         let amount = c.parse(self.amount, parse::number)?;
+        let usd_2023 = c.parse(self.usd_2023, parse::number)?;
         let usd_2021 = c.parse(self.usd_2021, parse::number)?;
         let usd_nominal = c.parse(self.usd_nominal, parse::number)?;
         let usd_2017 = c.parse(self.usd_2017, parse::number)?;
         let usd_2014 = c.parse(self.usd_2014, parse::number)?;
-        for v in [amount, usd_2021, usd_nominal, usd_2017, usd_2014]
+        for v in [amount, usd_2023, usd_2021, usd_nominal, usd_2017, usd_2014]
             .into_iter()
             .flatten()
         {
             if v < 0.0 {
-                return Err(c.problem(self.amount.or(self.usd_2021), "negative amount"));
+                return Err(c.problem(
+                    self.amount.or(self.usd_2021).or(self.usd_2023),
+                    "negative amount",
+                ));
             }
         }
         // One method for every total (see `ruta_core::money`): the amount in its original
@@ -687,6 +878,7 @@ impl GcdfColumns {
             Some((Money::derive(a, &cur, year), self.amount, 1.0))
         } else {
             let published = [
+                (usd_2023, 2023, self.usd_2023),
                 (usd_2021, 2021, self.usd_2021),
                 (usd_2017, 2017, self.usd_2017),
                 (usd_2014, 2014, self.usd_2014),
@@ -712,12 +904,13 @@ impl GcdfColumns {
                 source: key.clone(),
                 locator: Some(c.locator(colx)),
                 span: None,
-                quote: Some(c.get(colx).to_string()).filter(|q| !q.is_empty()),
+                quote: Some(c.quote(colx).to_string()).filter(|q| !q.is_empty()),
                 confidence,
                 qualifier: Some(qualifier.clone()),
             });
         }
         for (v, base, colx) in [
+            (usd_2023, 2023, self.usd_2023),
             (usd_2021, 2021, self.usd_2021),
             (usd_2017, 2017, self.usd_2017),
             (usd_2014, 2014, self.usd_2014),
@@ -735,7 +928,7 @@ impl GcdfColumns {
                 });
             }
         }
-        if let Some(a) = c.parse(self.adj_amount, parse::number)? {
+        if let Some(a) = c.optional(self.adj_amount, parse::number) {
             let cur = c.get(self.currency).to_ascii_uppercase();
             if ruta_core::money::is_currency(&cur) {
                 let m = Money::derive(a, &cur, year);
@@ -756,7 +949,7 @@ impl GcdfColumns {
             ("maturity_years", self.maturity),
             ("grace_period_years", self.grace),
         ] {
-            if let Some(v) = c.parse(colx, years)? {
+            if let Some(v) = c.optional(colx, years) {
                 rec.claim(
                     field,
                     ClaimValue::Number { value: v },
@@ -765,7 +958,7 @@ impl GcdfColumns {
                 );
             }
         }
-        match c.parse(self.interest, interest_rate)? {
+        match c.optional(self.interest, interest_rate) {
             Some(InterestRate::Fixed { percent }) => rec.claim(
                 "interest_rate",
                 ClaimValue::Percent { value: percent },
@@ -782,7 +975,7 @@ impl GcdfColumns {
             ),
             None => {
                 // "Interest-Free Loan = Yes" with no rate states a rate of 0.
-                if c.parse(self.interest_free, parse::flag)?.flatten() == Some(true) {
+                if c.optional(self.interest_free, parse::flag).flatten() == Some(true) {
                     rec.claims.push(ruta_core::Claim {
                         field: "interest_rate".into(),
                         value: ClaimValue::Percent { value: 0.0 },
@@ -801,7 +994,7 @@ impl GcdfColumns {
             ("commitment_fee", self.commit_fee),
             ("insurance_fee", self.ins_fee),
         ] {
-            if let Some(v) = c.parse(colx, percent)? {
+            if let Some(v) = c.optional(colx, percent) {
                 rec.claim(
                     field,
                     ClaimValue::Percent { value: v },
@@ -810,7 +1003,7 @@ impl GcdfColumns {
                 );
             }
         }
-        if let Some(v) = c.parse(self.collateralized, parse::flag)?.flatten() {
+        if let Some(v) = c.optional(self.collateralized, parse::flag).flatten() {
             rec.claim(
                 "collateralized",
                 ClaimValue::Text {
@@ -839,7 +1032,7 @@ impl GcdfColumns {
         }
         // AidData's own grant elements: claims beside the ones ruta computes.
         for (field, colx) in self.grant_elements {
-            if let Some(v) = c.parse(colx, percent)? {
+            if let Some(v) = c.optional(colx, percent) {
                 rec.claims.push(ruta_core::Claim {
                     field: field.into(),
                     value: ClaimValue::Percent { value: v },
@@ -851,6 +1044,24 @@ impl GcdfColumns {
                     qualifier: Some("as AidData publishes it".into()),
                 });
             }
+        }
+        // GCOF 1.0's one grant element: its readme says the source's own value where one
+        // states it, else the OECD calculator of the time (10 %, cash-flow) — not GCDF
+        // 3.0's conventions, which ruta reproduces (it differs by 0.5–1.8 points).
+        if let Some(v) = c.optional(self.ge_gcof, percent) {
+            rec.claims.push(ruta_core::Claim {
+                field: "grant_element_oecd_cash_flow".into(),
+                value: ClaimValue::Percent { value: v },
+                source: key.clone(),
+                locator: Some(c.locator(self.ge_gcof)),
+                span: None,
+                quote: None,
+                confidence: 1.0,
+                qualifier: Some(
+                    "as AidData GCOF 1.0 publishes it (the source's value or the OECD calculator of 2017)"
+                        .into(),
+                ),
+            });
         }
 
         // A layout without a funding-agency column (the GeoGCDF table): the Chinese banks
@@ -879,8 +1090,16 @@ impl GcdfColumns {
 
         // Parties from the `|` lists, with their parallel type lists.
         for (names_col, types_col, which) in &self.parties {
-            let names = parse::pipe_list(c.get(*names_col));
-            let types = parse::pipe_list(c.get(*types_col));
+            let (names, types) = if self.tag == "1.0" {
+                // GCOF 1.0: "China Development Bank (CDB), Government Agency; Bank of China
+                // (BOC), State-Owned Company".
+                named_types(c.get(*names_col)).into_iter().unzip()
+            } else {
+                (
+                    parse::pipe_list(c.get(*names_col)),
+                    parse::pipe_list(c.get(*types_col)),
+                )
+            };
             for (i, name) in names.iter().enumerate() {
                 if name.is_empty() {
                     continue;
@@ -945,10 +1164,27 @@ impl GcdfColumns {
         }
 
         // The sources AidData cites, from the parallel `|` lists.
-        let urls = parse::pipe_list(c.get(self.source_urls));
-        let titles = parse::pipe_list(c.get(self.source_titles));
-        let publishers = parse::pipe_list(c.get(self.source_publishers));
-        let types = parse::pipe_list(c.get(self.source_types));
+        let (urls, titles, publishers, types) = if self.sources_1_0.is_some() {
+            // GCOF 1.0: "url, Media Report, including Wikileaks; url, …".
+            let (u, t): (Vec<String>, Vec<String>) = c
+                .get(self.sources_1_0)
+                .split(';')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(|e| match e.split_once(", ") {
+                    Some((url, kind)) => (url.trim().to_string(), kind.trim().to_string()),
+                    None => (e.to_string(), String::new()),
+                })
+                .unzip();
+            (u, Vec::new(), Vec::new(), t)
+        } else {
+            (
+                parse::pipe_list(c.get(self.source_urls)),
+                parse::pipe_list(c.get(self.source_titles)),
+                parse::pipe_list(c.get(self.source_publishers)),
+                parse::pipe_list(c.get(self.source_types)),
+            )
+        };
         let n = urls.len().max(titles.len());
         for i in 0..n {
             let url = urls.get(i).filter(|u| !u.is_empty()).cloned();
@@ -1083,7 +1319,14 @@ pub fn properties_as_row(
             other => other.to_string(),
         });
     }
-    (Header::new(&names), crate::input::Row { line: 0, cells })
+    (
+        Header::new(&names),
+        crate::input::Row {
+            line: 0,
+            cells,
+            original: Vec::new(),
+        },
+    )
 }
 
 #[cfg(test)]

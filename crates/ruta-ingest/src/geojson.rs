@@ -88,12 +88,7 @@ pub fn import(
                 continue;
             }
         };
-        let cells = Cells {
-            row: &row,
-            header: &header,
-            file: path,
-            sheet: None,
-        };
+        let cells = Cells::new(&row, &header, path, None);
         let mapped = cols.map(&cells, opts.region).map(|r| {
             r.map(|mut rec| {
                 let id = rec.project.record_id.clone().unwrap_or_default();

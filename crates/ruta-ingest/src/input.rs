@@ -1,6 +1,7 @@
-//! Reading a file as rows of text cells, whatever it turns out to be: CSV (UTF-8, with
-//! or without BOM, LF or CRLF) or an XLSX workbook. Everything that makes a file
-//! unreadable is a [`FileError`] naming the file and the byte offset or line.
+//! Reading a file as rows of text cells, whatever it turns out to be: CSV (UTF-8 with or
+//! without BOM or Windows-1252; `,`, `;` or tab; LF or CRLF; decimal comma and day-first
+//! dates rewritten — see [`crate::dialect`]) or an XLSX workbook. Everything that makes
+//! a file unreadable is a [`FileError`] naming the file and the byte offset or line.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -27,10 +28,13 @@ impl FileError {
 }
 
 /// One data row: the physical line it starts on and its cells.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Row {
     pub line: u64,
     pub cells: Vec<String>,
+    /// Cells the file's dialect rewrote (a decimal-comma number, a day-first date), as
+    /// (column, text as written): what a claim quotes.
+    pub original: Vec<(usize, String)>,
 }
 
 /// What the first bytes of a file say it is.
@@ -254,7 +258,14 @@ fn csv_reader(path: &Path, from: u64, delimiter: u8) -> Result<CsvReader, FileEr
 /// an over-long line, a truncated end) the record is handed out as [`Damaged`] with its
 /// line and the reading goes on at the next line.
 pub struct CsvRows {
+    /// The file as the user named it (for messages).
     path: PathBuf,
+    /// The bytes read: the file itself, or its UTF-8 transcoding.
+    read_path: PathBuf,
+    /// Keeps a transcoded copy alive while it is read.
+    _transcoded: Option<std::sync::Arc<tempfile::NamedTempFile>>,
+    /// Rewrites cells into ruta's forms (decimal comma, day-first dates).
+    normalizer: crate::dialect::Normalizer,
     reader: CsvReader,
     record: csv::ByteRecord,
     /// Number of cells in the header (for truncation and damage checks).
@@ -310,6 +321,9 @@ impl CsvRows {
         };
         Ok(CsvRows {
             path: path.to_path_buf(),
+            read_path: path.to_path_buf(),
+            _transcoded: None,
+            normalizer: crate::dialect::Normalizer::default(),
             reader,
             record: csv::ByteRecord::new(),
             width: 0,
@@ -319,6 +333,80 @@ impl CsvRows {
             damaged: 0,
             delimiter,
         })
+    }
+
+    /// Opens a CSV file in its dialect (see [`crate::dialect`]): the encoding (a
+    /// Windows-1252 file is read from a UTF-8 copy in a temporary file), the field
+    /// separator, the decimal separator and each date column's order, detected from the
+    /// file unless `opts` forces them; `default` is the dataset's documented date order
+    /// for columns whose dates stay ambiguous (`default_words` says whose). Reads the
+    /// file once more than a plain open, to gather the evidence (memory stays bounded:
+    /// counts per column only).
+    pub fn open_dialect(
+        path: &Path,
+        opts: &crate::dialect::DialectOptions,
+        default: crate::dialect::DateOrder,
+        default_words: &str,
+    ) -> Result<(CsvRows, crate::dialect::Dialect), FileError> {
+        use crate::dialect;
+        // Refuse what is no CSV text at all before looking further.
+        CsvRows::open_with_delimiter(path, b',')?;
+        let (encoding, bom, encoding_basis) = match opts.encoding {
+            Some(e) => {
+                let (_, bom, _) = dialect::detect_encoding(path)?;
+                (e, bom, "--encoding".to_string())
+            }
+            None => dialect::detect_encoding(path)?,
+        };
+        let transcoded = match encoding {
+            dialect::Encoding::Windows1252 => {
+                Some(std::sync::Arc::new(dialect::transcode_to_temp(path)?))
+            }
+            dialect::Encoding::Utf8 => None,
+        };
+        let read_path = transcoded
+            .as_ref()
+            .map(|t| t.path().to_path_buf())
+            .unwrap_or_else(|| path.to_path_buf());
+        let (delimiter, delimiter_basis) = match opts.delimiter {
+            Some(d) => (d, "--delimiter".to_string()),
+            None => dialect::sniff_delimiter(&read_path)?,
+        };
+        let open = |rp: &Path| -> Result<CsvRows, FileError> {
+            let mut r = CsvRows::open_with_delimiter(rp, delimiter)?;
+            r.path = path.to_path_buf();
+            r.read_path = rp.to_path_buf();
+            r._transcoded = transcoded.clone();
+            Ok(r)
+        };
+        // The evidence: every cell of every readable record.
+        let mut evidence = dialect::Evidence::default();
+        let mut scan = open(&read_path)?;
+        while let Some(item) = scan.next_item()? {
+            if let Ok(row) = item {
+                if scan.width == 0 {
+                    // Past the first row, a byte that is not UTF-8 costs its record only.
+                    scan.width = row.cells.len().max(1);
+                }
+                evidence.see(&row.cells);
+            }
+        }
+        drop(scan);
+        let (decimal_comma, decimal_basis, dates) =
+            evidence.decide(opts.date_order, default, default_words);
+        let d = dialect::Dialect {
+            encoding,
+            encoding_basis,
+            bom,
+            delimiter: (delimiter as char).to_string(),
+            delimiter_basis,
+            decimal_comma,
+            decimal_basis,
+            dates,
+        };
+        let mut rows = open(&read_path)?;
+        rows.normalizer = dialect::Normalizer::from_dialect(&d);
+        Ok((rows, d))
     }
 
     /// Bytes consumed so far.
@@ -416,7 +504,7 @@ impl CsvRows {
                 Ok(s) => cells.push(s.to_string()),
                 Err(e) => {
                     let reason = format!(
-                        "column {}: not valid UTF-8 (near byte {}); re-save the file as UTF-8",
+                        "column {}: not valid UTF-8 (near byte {}); re-save the file as UTF-8, or pass --encoding windows-1252",
                         i + 1,
                         self.base_byte + rel + e.valid_up_to() as u64
                     );
@@ -428,7 +516,19 @@ impl CsvRows {
                 }
             }
         }
-        Ok(Some(Ok(Row { line, cells })))
+        let mut original = Vec::new();
+        if !self.normalizer.is_identity() {
+            for (i, c) in cells.iter_mut().enumerate() {
+                if let Some(n) = self.normalizer.cell(i, c) {
+                    original.push((i, std::mem::replace(c, n)));
+                }
+            }
+        }
+        Ok(Some(Ok(Row {
+            line,
+            cells,
+            original,
+        })))
     }
 
     /// Whether a record spanning lines looks like lines swallowed by a stray quote rather
@@ -465,8 +565,8 @@ impl CsvRows {
     fn damage(&mut self, rel: u64, line: u64, reason: String) -> Result<Item, FileError> {
         let item = self.count_damage(Damaged { line, reason })?;
         let start = self.base_byte + rel;
-        let resume = next_line_start(&self.path, start)?;
-        self.reader = csv_reader(&self.path, resume, self.delimiter)?;
+        let resume = next_line_start(&self.read_path, start)?;
+        self.reader = csv_reader(&self.read_path, resume, self.delimiter)?;
         self.base_byte = resume;
         self.base_line = line;
         Ok(item)
@@ -589,7 +689,7 @@ impl Rows {
         }
     }
 
-    /// Opens a CSV or, for ZIP content, an XLSX sheet.
+    /// Opens a CSV (plain UTF-8 and `,`) or, for ZIP content, an XLSX sheet.
     pub fn open(path: &Path, xlsx_sheet: Option<&str>) -> Result<Rows, FileError> {
         if sniff(path)? == Sniffed::Zip {
             return match xlsx_sheet {
@@ -601,6 +701,23 @@ impl Rows {
             };
         }
         Ok(Rows::Csv(Box::new(CsvRows::open(path)?)))
+    }
+
+    /// Opens a CSV in its dialect ([`CsvRows::open_dialect`]) or, for ZIP content, the
+    /// XLSX sheet `xlsx_sheet` (cells there are typed: no dialect). Returns the dialect
+    /// of a CSV file.
+    pub fn open_with(
+        path: &Path,
+        xlsx_sheet: Option<&str>,
+        opts: &crate::dialect::DialectOptions,
+        default: crate::dialect::DateOrder,
+        default_words: &str,
+    ) -> Result<(Rows, Option<crate::dialect::Dialect>), FileError> {
+        if sniff(path)? == Sniffed::Zip {
+            return Ok((Rows::open(path, xlsx_sheet)?, None));
+        }
+        let (rows, d) = CsvRows::open_dialect(path, opts, default, default_words)?;
+        Ok((Rows::Csv(Box::new(rows)), Some(d)))
     }
 }
 

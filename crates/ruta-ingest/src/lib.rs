@@ -1,4 +1,6 @@
-//! ruta-ingest: importers for the files users hold.
+//! ruta-ingest: importers for the files users hold, as they hold them: AidData's
+//! generations (GCOF 1.0 to CLG 1.0) and How China Lends, AEI's workbooks, BU, ports,
+//! trade and debt tables, in CSV files of any dialect ([`dialect`]) or XLSX workbooks.
 //!
 //! Each importer reads rows ([`input`]), finds its columns by normalised name
 //! ([`table`]), parses values ([`parse`]) and maps each row to a `ruta_core::Record`.
@@ -13,9 +15,11 @@ pub mod adm;
 pub mod cgef;
 pub mod cgit;
 pub mod comtrade;
+pub mod dialect;
 pub mod dots;
 pub mod gcdf;
 pub mod geojson;
+pub mod hcl;
 pub mod input;
 pub mod link;
 pub mod news;
@@ -28,6 +32,7 @@ pub mod trade_news;
 pub mod wb_ids;
 pub mod xlsx;
 
+pub use dialect::{DateOrder, Dialect, DialectOptions, Encoding};
 pub use gcdf::Region;
 pub use input::FileError;
 
@@ -61,11 +66,23 @@ pub enum Kind {
     /// World Bank International Debt Statistics, debt service by creditor (reported
     /// debt service, not projects).
     WbIds,
+    /// AidData How China Lends (loan contracts): terms and clauses as claims on the
+    /// loans stored from GCDF (`gcdf-<record id>`).
+    AiddataHcl,
 }
 
 impl Kind {
     pub const NAMES: &'static [&'static str] = &[
-        "gcdf", "gcdf-adm", "geojson", "aei-cgit", "bu-cgef", "dots", "comtrade", "ports", "wb-ids",
+        "gcdf",
+        "gcdf-adm",
+        "geojson",
+        "aei-cgit",
+        "bu-cgef",
+        "dots",
+        "comtrade",
+        "ports",
+        "wb-ids",
+        "aiddata-hcl",
     ];
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -79,6 +96,7 @@ impl Kind {
             "comtrade" => Kind::Comtrade,
             "ports" => Kind::Ports,
             "wb-ids" => Kind::WbIds,
+            "aiddata-hcl" => Kind::AiddataHcl,
             _ => return None,
         })
     }
@@ -94,6 +112,32 @@ impl Kind {
             Kind::Comtrade => "comtrade",
             Kind::Ports => "ports",
             Kind::WbIds => "wb-ids",
+            Kind::AiddataHcl => "aiddata-hcl",
+        }
+    }
+
+    /// The date order a CSV column follows when its own dates do not decide it (see
+    /// [`dialect`]), and whose convention that is: AidData's tables write MM/DD/YYYY
+    /// (their headers say so); the other layouts ruta reads state years, months or ISO
+    /// dates, and month-first is kept for them too.
+    pub fn default_date_order(self) -> (DateOrder, &'static str) {
+        match self {
+            Kind::Gcdf | Kind::GcdfAdm | Kind::Geojson | Kind::AiddataHcl => (
+                DateOrder::Mdy,
+                "AidData's documented MM/DD/YYYY, month-first",
+            ),
+            _ => (
+                DateOrder::Mdy,
+                "no documented order for this dataset: month-first",
+            ),
+        }
+    }
+
+    /// Cell texts meaning "no value" in this kind's tables.
+    pub fn missing_markers(self) -> &'static [&'static str] {
+        match self {
+            Kind::Gcdf | Kind::GcdfAdm | Kind::AiddataHcl => table::AIDDATA_MISSING,
+            _ => &[],
         }
     }
 }
@@ -126,12 +170,14 @@ impl std::fmt::Display for Problem {
 pub struct Options {
     /// Parse, validate and count, then roll back.
     pub dry_run: bool,
-    /// The first bad row aborts the file.
+    /// The first bad row (or bad optional value) aborts the file.
     pub strict: bool,
     pub region: Region,
     /// Link the file's records to the stored flows before committing (`ruta import
     /// --no-link` leaves it to a later `ruta link`).
     pub link: bool,
+    /// Encoding, delimiter and date order to use instead of detecting them (CSV).
+    pub dialect: DialectOptions,
 }
 
 impl Default for Options {
@@ -141,6 +187,7 @@ impl Default for Options {
             strict: false,
             region: Region::Lac,
             link: true,
+            dialect: DialectOptions::default(),
         }
     }
 }
@@ -164,6 +211,20 @@ pub struct FileReport {
     pub not_kept: u64,
     pub seconds: f64,
     pub problems: Vec<Problem>,
+    /// Bad values of optional fields: reported, the field left empty, the record kept
+    /// (the first [`MAX_EMPTIED_LISTED`]; `emptied_total` counts them all).
+    pub emptied: Vec<Problem>,
+    pub emptied_total: u64,
+    /// How a CSV file was read (encoding, separators, date orders) and why.
+    pub dialect: Option<Dialect>,
+    /// Per table (a workbook's sheets; one entry for a single-table file) where the
+    /// importer reads several, what each gave.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<TableReport>,
+    /// Lines of the file's own (importer-specific) account: matches made, records left
+    /// out and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The file failed because another process held the database's write lock for
     /// longer than the store waits (try again later).
     #[serde(skip)]
@@ -172,7 +233,17 @@ pub struct FileReport {
     pub link: Option<link::LinkSummary>,
 }
 
+/// Most values left empty a report lists (the rest are counted).
+pub const MAX_EMPTIED_LISTED: usize = 10_000;
+
 impl FileReport {
+    /// Records bad optional values left empty, listing the first ones.
+    pub fn add_emptied(&mut self, emptied: Vec<Problem>) {
+        self.emptied_total += emptied.len() as u64;
+        let room = MAX_EMPTIED_LISTED.saturating_sub(self.emptied.len());
+        self.emptied.extend(emptied.into_iter().take(room));
+    }
+
     /// Whether the file needs an exit code of 1.
     pub fn failed(&self) -> bool {
         self.skipped > 0 || self.outcome == "aborted" || self.outcome == "failed"
@@ -196,6 +267,17 @@ impl FileReport {
         if self.not_kept > 0 {
             s.push_str(&format!(", {} not kept", self.not_kept));
         }
+        if self.emptied_total > 0 {
+            s.push_str(&format!(
+                ", {} bad optional values left empty",
+                self.emptied_total
+            ));
+        }
+        if let Some(d) = &self.dialect {
+            for n in d.notes() {
+                s.push_str(&format!(", {n}"));
+            }
+        }
         s.push_str(&format!(" in {:.2} s", self.seconds));
         if let Some(l) = &self.link {
             s.push_str(&format!(
@@ -209,6 +291,60 @@ impl FileReport {
             "aborted" => s.push_str(" (aborted: nothing written)"),
             "failed" => s.push_str(" (failed: nothing written)"),
             _ => {}
+        }
+        s
+    }
+}
+
+/// What one table (a workbook sheet, or a file of one table) of a file gave.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct TableReport {
+    /// The sheet's name, or the file's for a CSV.
+    pub name: String,
+    /// What the table is (AEI: `investments`, `construction`, `troubled`, `combined`).
+    pub role: String,
+    /// The 1-based row or line of its header.
+    pub header_line: u64,
+    pub rows_read: u64,
+    /// Records written from it (imported, updated or unchanged).
+    pub records: u64,
+    pub outside_region: u64,
+    pub not_kept: u64,
+    pub skipped: u64,
+    /// Records per flow kind (`equity`, `m_and_a`, `construction_contract` …) and, for
+    /// AEI's troubled transactions, `onto_flow` (rows whose event and status went onto a
+    /// flow of the same file; not records) and `own_record`.
+    pub kinds: std::collections::BTreeMap<String, u64>,
+}
+
+impl TableReport {
+    /// One line: "Dataset 2 (construction, header on row 6): 1891 rows, 148 records
+    /// (construction_contract 148), 1743 outside the region".
+    pub fn summary(&self) -> String {
+        let kinds: Vec<String> = self
+            .kinds
+            .iter()
+            .filter(|(k, _)| *k != "onto_flow")
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let mut s = format!(
+            "{} ({}, header on row {}): {} rows, {} records",
+            self.name, self.role, self.header_line, self.rows_read, self.records
+        );
+        if !kinds.is_empty() {
+            s.push_str(&format!(" ({})", kinds.join(", ")));
+        }
+        if let Some(n) = self.kinds.get("onto_flow") {
+            s.push_str(&format!(", {n} onto the flow they concern"));
+        }
+        if self.outside_region > 0 {
+            s.push_str(&format!(", {} outside the region", self.outside_region));
+        }
+        if self.not_kept > 0 {
+            s.push_str(&format!(", {} not kept", self.not_kept));
+        }
+        if self.skipped > 0 {
+            s.push_str(&format!(", {} skipped", self.skipped));
         }
         s
     }
@@ -231,6 +367,8 @@ pub enum Mapped {
     OutsideRegion,
     /// Accepted and buffered; written when the file ends (ADM location rows).
     Deferred,
+    /// Read and deliberately not kept, with why (a subtotal row written into a table).
+    NotKept(String),
 }
 
 /// Counts one write outcome.
@@ -267,6 +405,8 @@ pub fn import_file(
             Kind::Dots => dots::import(&mut w, path, opts, &mut report)?,
             Kind::Comtrade => comtrade::import(&mut w, path, opts, &mut report)?,
             Kind::WbIds => wb_ids::import(&mut w, path, opts, &mut report)?,
+            Kind::AeiCgit => cgit::import(&mut w, path, opts, &mut report, progress)?,
+            Kind::AiddataHcl => hcl::import(&mut w, path, opts, &mut report)?,
             _ => import_rows(&mut w, kind, path, opts, &mut report, progress)?,
         };
         if ok && !opts.dry_run {
@@ -346,6 +486,115 @@ fn bad_row(report: &mut FileReport, p: Problem, opts: &Options) -> bool {
     opts.strict
 }
 
+/// Writes what the mappers produce, one row at a time: records (each id once per
+/// file), rows outside the region or not kept, problems and values left empty.
+#[derive(Default)]
+pub(crate) struct Sink {
+    seen: std::collections::HashMap<u64, u64>,
+}
+
+impl Sink {
+    /// Takes one mapped row. Returns true when the file must be aborted (strict mode).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn take(
+        &mut self,
+        w: &mut Writer<'_>,
+        path: &Path,
+        opts: &Options,
+        report: &mut FileReport,
+        line: u64,
+        mapped: Result<Mapped, Problem>,
+        emptied: Vec<Problem>,
+        hash: Option<String>,
+    ) -> Result<bool, ImportError> {
+        report.rows_read += 1;
+        if !emptied.is_empty() {
+            if opts.strict {
+                report.skipped += 1;
+                report.problems.extend(emptied);
+                return Ok(true);
+            }
+            report.add_emptied(emptied);
+        }
+        let problem = match mapped {
+            Ok(Mapped::OutsideRegion) => {
+                report.outside_region += 1;
+                None
+            }
+            Ok(Mapped::NotKept(_)) => {
+                report.not_kept += 1;
+                None
+            }
+            Ok(Mapped::Deferred) => None,
+            Ok(Mapped::Record(rec)) => {
+                if let Some(first) = self
+                    .seen
+                    .insert(ruta_core::hash::fnv1a(rec.project.id.as_bytes()), line)
+                {
+                    Some(Problem {
+                        file: path.display().to_string(),
+                        line,
+                        column: None,
+                        value: None,
+                        reason: format!(
+                            "duplicate record {} (first on line {first})",
+                            rec.project.id
+                        ),
+                    })
+                } else {
+                    let hash = hash.unwrap_or_else(|| rec.fingerprint());
+                    let o = w
+                        .write_record_hashed(&rec, &hash)
+                        .map_err(ImportError::Store)?;
+                    count(report, o);
+                    None
+                }
+            }
+            Err(problem) => Some(problem),
+        };
+        Ok(match problem {
+            Some(p) => bad_row(report, p, opts),
+            None => false,
+        })
+    }
+}
+
+/// Finds the header row by its content (it may follow banner lines): the first of the
+/// first 50 non-empty rows that `is_header` accepts, else the first non-empty row (whose
+/// columns the mapper then refuses by name).
+pub(crate) fn find_header(
+    rows: &mut Rows,
+    path: &Path,
+    is_header: impl Fn(&[String]) -> bool,
+) -> Result<(input::Row, Vec<input::Row>), ImportError> {
+    let mut before = Vec::new();
+    while let Some(r) = rows.next_row()? {
+        if r.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if is_header(&r.cells) {
+            return Ok((r, before));
+        }
+        before.push(r);
+        if before.len() >= 50 {
+            break;
+        }
+    }
+    match before.into_iter().next() {
+        Some(first) => Ok((first, Vec::new())),
+        None => Err(FileError::new(path, "no header row found").into()),
+    }
+}
+
+/// Names the dialect's date columns after the header.
+pub(crate) fn name_date_columns(d: &mut Dialect, header: &Header) {
+    for c in &mut d.dates {
+        if let Some(n) = header.names.get(c.column).filter(|n| !n.is_empty()) {
+            c.name = n.clone();
+        }
+    }
+}
+
 /// Shared driver of the row-oriented kinds.
 fn import_rows(
     w: &mut Writer<'_>,
@@ -355,40 +604,32 @@ fn import_rows(
     report: &mut FileReport,
     progress: &dyn Progress,
 ) -> Result<bool, ImportError> {
-    let sheet = if kind == Kind::Gcdf {
-        Some("GCDF_3.0")
-    } else {
-        None
+    let sheet = match kind {
+        Kind::Gcdf if input::sniff(path)? == input::Sniffed::Zip => Some(gcdf::choose_sheet(path)?),
+        _ => None,
     };
-    let mut rows = Rows::open(path, sheet)?;
-    let sheet = match &rows {
-        Rows::Xlsx(_) => sheet,
-        Rows::Csv(_) => None,
-    };
-    // The header: the first row, or for AEI's 2020 layout the first row naming Year and
-    // Month after its banner lines.
-    let mut header_row = None;
-    let mut skipped_banner = 0;
-    while let Some(r) = rows.next_row()? {
-        let is_header = match kind {
-            Kind::AeiCgit => cgit::is_header(&r.cells),
-            _ => true,
-        };
-        if is_header {
-            header_row = Some(r);
-            break;
-        }
-        skipped_banner += 1;
-        if skipped_banner > 50 {
-            break;
-        }
-    }
-    let Some(header_row) = header_row else {
-        return Err(FileError::new(path, "no header row found").into());
-    };
+    let (date_order, date_words) = kind.default_date_order();
+    let (mut rows, dialect) = Rows::open_with(
+        path,
+        sheet.as_deref(),
+        &opts.dialect,
+        date_order,
+        date_words,
+    )?;
+    let sheet = sheet.as_deref();
+    // The header: the first row, or the first row that looks like one after banner lines.
+    let (header_row, _) = find_header(&mut rows, path, |cells| match kind {
+        Kind::Gcdf => gcdf::is_header(cells),
+        _ => true,
+    })?;
     let header = Header::new(&header_row.cells);
+    if let Some(mut d) = dialect {
+        name_date_columns(&mut d, &header);
+        report.dialect = Some(d);
+    }
     rows.set_width(header.len());
-    let mapper = Mapper::new(kind, &header, path, w).map_err(|r| FileError::new(path, r))?;
+    let mapper = Mapper::new(kind, &header, path).map_err(|r| FileError::new(path, r))?;
+    let missing = kind.missing_markers();
     let (_, total) = rows.progress();
     progress.start(path, total);
     // Reading, parsing and mapping run on a second thread; this one only writes.
@@ -411,6 +652,7 @@ fn import_rows(
                                 value: None,
                                 reason: damaged.reason,
                             }),
+                            emptied: Vec::new(),
                             hash: None,
                         };
                         if tx.send(Ok(parsed)).is_err() {
@@ -427,12 +669,7 @@ fn import_rows(
                 if row.cells.iter().all(|c| c.trim().is_empty()) {
                     continue;
                 }
-                let cells = Cells {
-                    row: &row,
-                    header,
-                    file: path,
-                    sheet,
-                };
+                let cells = Cells::new(&row, header, path, sheet).with_missing(missing);
                 let mapped = if row.cells.len() > header.len()
                     && row.cells[header.len()..]
                         .iter()
@@ -457,6 +694,7 @@ fn import_rows(
                     line: row.line,
                     position: rows.progress().0,
                     mapped,
+                    emptied: cells.emptied.take(),
                     hash,
                 };
                 if tx.send(Ok(parsed)).is_err() {
@@ -465,48 +703,14 @@ fn import_rows(
             }
             (rows, mapper)
         });
-        let mut seen = std::collections::HashMap::new();
+        let mut sink = Sink::default();
         let mut aborted = false;
         for msg in rx.iter() {
             let p = msg?;
-            report.rows_read += 1;
-            if report.rows_read.is_multiple_of(4096) {
+            if (report.rows_read + 1).is_multiple_of(4096) {
                 progress.update(p.position);
             }
-            let problem = match p.mapped {
-                Ok(Mapped::OutsideRegion) => {
-                    report.outside_region += 1;
-                    None
-                }
-                Ok(Mapped::Deferred) => None,
-                Ok(Mapped::Record(rec)) => {
-                    if let Some(first) =
-                        seen.insert(ruta_core::hash::fnv1a(rec.project.id.as_bytes()), p.line)
-                    {
-                        Some(Problem {
-                            file: path.display().to_string(),
-                            line: p.line,
-                            column: None,
-                            value: None,
-                            reason: format!(
-                                "duplicate record {} (first on line {first})",
-                                rec.project.id
-                            ),
-                        })
-                    } else {
-                        let hash = p.hash.unwrap_or_else(|| rec.fingerprint());
-                        let o = w
-                            .write_record_hashed(&rec, &hash)
-                            .map_err(ImportError::Store)?;
-                        count(report, o);
-                        None
-                    }
-                }
-                Err(problem) => Some(problem),
-            };
-            if let Some(problem) = problem
-                && bad_row(report, problem, opts)
-            {
+            if sink.take(w, path, opts, report, p.line, p.mapped, p.emptied, p.hash)? {
                 aborted = true;
                 break;
             }
@@ -571,6 +775,7 @@ struct Parsed {
     line: u64,
     position: u64,
     mapped: Result<Mapped, Problem>,
+    emptied: Vec<Problem>,
     hash: Option<String>,
 }
 
@@ -578,20 +783,23 @@ struct Parsed {
 enum Mapper {
     Gcdf(Box<gcdf::GcdfColumns>),
     Adm(Box<adm::AdmColumns>),
-    Cgit(Box<cgit::CgitColumns>),
     Cgef(Box<cgef::CgefColumns>),
     Ports(Box<ports::PortColumns>),
 }
 
 impl Mapper {
-    fn new(kind: Kind, header: &Header, path: &Path, w: &Writer<'_>) -> Result<Mapper, String> {
+    fn new(kind: Kind, header: &Header, path: &Path) -> Result<Mapper, String> {
         Ok(match kind {
             Kind::Gcdf => Mapper::Gcdf(Box::new(gcdf::GcdfColumns::new(header)?)),
             Kind::GcdfAdm => Mapper::Adm(Box::new(adm::AdmColumns::new(header, path)?)),
-            Kind::AeiCgit => Mapper::Cgit(Box::new(cgit::CgitColumns::new(header, w)?)),
             Kind::BuCgef => Mapper::Cgef(Box::new(cgef::CgefColumns::new(header)?)),
             Kind::Ports => Mapper::Ports(Box::new(ports::PortColumns::new(header)?)),
-            Kind::Geojson | Kind::Dots | Kind::Comtrade | Kind::WbIds => {
+            Kind::Geojson
+            | Kind::Dots
+            | Kind::Comtrade
+            | Kind::WbIds
+            | Kind::AeiCgit
+            | Kind::AiddataHcl => {
                 return Err(format!("{} has its own reader", kind.as_str()));
             }
         })
@@ -599,8 +807,7 @@ impl Mapper {
 
     fn map(&self, c: &Cells<'_>, region: Region) -> Result<Mapped, Problem> {
         let rec = match self {
-            Mapper::Gcdf(m) => m.map(c, region)?,
-            Mapper::Cgit(m) => m.map(c, region)?,
+            Mapper::Gcdf(m) => return m.map_row(c, region),
             Mapper::Cgef(m) => m.map(c, region)?,
             Mapper::Ports(m) => m.map(c, region)?,
             Mapper::Adm(m) => return m.map(c, region),

@@ -73,14 +73,124 @@ pub struct Cells<'a> {
     pub file: &'a Path,
     /// The workbook sheet the row is on (None for CSV).
     pub sheet: Option<&'a str>,
+    /// Cell texts that mean "no value" in this dataset (AidData writes `-` and `N/A`,
+    /// How China Lends `NA`): [`Cells::get`] returns "" for them.
+    pub missing: &'a [&'a str],
+    /// Bad values of optional fields, left empty ([`Cells::optional`]).
+    pub emptied: std::cell::RefCell<Vec<Problem>>,
 }
 
+/// What AidData's tables write for a missing value (`-` in How China Collateralizes,
+/// `N/A`, `NA`, `#N/A` from spreadsheets).
+pub const AIDDATA_MISSING: &[&str] = &["-", "–", "—", "N/A", "n/a", "NA", "#N/A", "null", "NULL"];
+
+/// Words a subtotal row written into a table carries (English, Spanish, Portuguese,
+/// French), compared after trimming, lower-casing and dropping a final `:`.
+const TOTAL_WORDS: &[&str] = &[
+    "total",
+    "totals",
+    "subtotal",
+    "sub-total",
+    "sub total",
+    "grand total",
+    "sum",
+    "suma",
+    "soma",
+    "somme",
+    "totales",
+    "total general",
+    "total geral",
+];
+
 impl<'a> Cells<'a> {
-    /// The trimmed text of a column ("" when absent).
+    /// A row of `file` (on `sheet`) seen through `header`, with no missing-value markers.
+    pub fn new(row: &'a Row, header: &'a Header, file: &'a Path, sheet: Option<&'a str>) -> Self {
+        Cells {
+            row,
+            header,
+            file,
+            sheet,
+            missing: &[],
+            emptied: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The same, with the dataset's missing-value markers.
+    pub fn with_missing(mut self, missing: &'a [&'a str]) -> Self {
+        self.missing = missing;
+        self
+    }
+
+    /// The trimmed text of a column ("" when absent, empty or a missing-value marker).
     pub fn get(&self, col: Option<usize>) -> &'a str {
-        col.and_then(|c| self.row.cells.get(c))
+        let v = col
+            .and_then(|c| self.row.cells.get(c))
             .map(|s| s.trim())
-            .unwrap_or("")
+            .unwrap_or("");
+        if !v.is_empty() && self.missing.contains(&v) {
+            ""
+        } else {
+            v
+        }
+    }
+
+    /// The cell as the file wrote it (before a dialect rewrote a decimal comma or a
+    /// day-first date), trimmed: what a claim quotes.
+    pub fn quote(&self, col: Option<usize>) -> &'a str {
+        if let Some(c) = col
+            && let Some((_, o)) = self.row.original.iter().find(|(i, _)| *i == c)
+        {
+            return o.trim();
+        }
+        self.get(col)
+    }
+
+    /// Parses an optional cell; a value that does not parse is reported (in
+    /// [`Cells::emptied`]) and the field left empty, so the record and its amount are
+    /// kept.
+    pub fn optional<T>(
+        &self,
+        col: Option<usize>,
+        f: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match self.parse(col, f) {
+            Ok(v) => v,
+            Err(p) => {
+                self.emptied.borrow_mut().push(p);
+                None
+            }
+        }
+    }
+
+    /// Whether this row is a subtotal someone wrote into the table rather than a record:
+    /// none of the `keys` columns holds a value `is_key` accepts, and the row either
+    /// says "Total" (or "Subtotal", "Suma" …) in a cell or holds numbers only.
+    pub fn is_subtotal(&self, keys: &[Option<usize>], is_key: impl Fn(&str) -> bool) -> bool {
+        if keys.iter().any(|k| is_key(self.get(*k))) {
+            return false;
+        }
+        let cells: Vec<&str> = self
+            .row
+            .cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if cells.is_empty() {
+            return false;
+        }
+        let says_total = cells.iter().any(|c| {
+            let l = c.to_lowercase();
+            let l = l.trim_end_matches(':').trim();
+            TOTAL_WORDS.contains(&l)
+                || TOTAL_WORDS
+                    .iter()
+                    .any(|w| l.starts_with(&format!("{w} ")) && l.len() < 60)
+        });
+        says_total
+            || cells
+                .iter()
+                .all(|c| crate::parse::number(c).is_ok() || crate::parse::aei_millions(c).is_ok())
     }
 
     /// Some(text) when the column has a non-empty value.
@@ -171,7 +281,7 @@ impl<'a> Cells<'a> {
             source: source.to_string(),
             locator: Some(self.locator(col)),
             span: None,
-            quote: Some(self.get(col).to_string()),
+            quote: Some(self.quote(col).to_string()),
             confidence: 1.0,
             qualifier: Some(qualifier.into()),
         }

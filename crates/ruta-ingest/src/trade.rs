@@ -24,8 +24,14 @@ use std::path::Path;
 pub const MAX_USD: f64 = 1e13;
 
 /// Opens a trade file: an XLSX workbook's first sheet named in `sheets` (else its first
-/// sheet), or a CSV separated by `,` or `;`.
-pub fn open(path: &Path, sheets: &[&str]) -> Result<Rows, FileError> {
+/// sheet), or a CSV in its dialect ([`crate::dialect`]: encoding, `,` `;` or tab,
+/// decimal comma), which is recorded in `report`.
+pub fn open(
+    path: &Path,
+    sheets: &[&str],
+    opts: &Options,
+    report: &mut FileReport,
+) -> Result<Rows, FileError> {
     if input::sniff(path)? == Sniffed::Zip {
         let names = input::sheet_names(path)?;
         let sheet = sheets
@@ -36,10 +42,14 @@ pub fn open(path: &Path, sheets: &[&str]) -> Result<Rows, FileError> {
             .ok_or_else(|| FileError::new(path, "the workbook has no sheets"))?;
         return Ok(Rows::Xlsx(input::XlsxRows::open(path, &sheet)?));
     }
-    let delimiter = input::sniff_delimiter(path)?;
-    Ok(Rows::Csv(Box::new(input::CsvRows::open_with_delimiter(
-        path, delimiter,
-    )?)))
+    let (rows, dialect) = input::CsvRows::open_dialect(
+        path,
+        &opts.dialect,
+        crate::dialect::DateOrder::Mdy,
+        "trade tables state years only; month-first assumed",
+    )?;
+    report.dialect = Some(dialect);
+    Ok(Rows::Csv(Box::new(rows)))
 }
 
 /// The source of every value in a file: its dataset, its vintage (the content

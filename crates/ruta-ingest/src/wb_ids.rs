@@ -113,7 +113,7 @@ pub fn import(
     opts: &Options,
     report: &mut FileReport,
 ) -> Result<bool, ImportError> {
-    let mut rows = trade::open(path, &[])?;
+    let mut rows = trade::open(path, &[], opts, report)?;
     let Some(header_row) = rows.next_row()? else {
         return Err(crate::FileError::new(path, "empty file: no header row").into());
     };
@@ -133,12 +133,7 @@ pub fn import(
             continue;
         }
         report.rows_read += 1;
-        let cells = Cells {
-            row: &row,
-            header: &header,
-            file: path,
-            sheet: None,
-        };
+        let cells = Cells::new(&row, &header, path, None);
         let v = match cols.map(&cells, opts.region) {
             Ok(RowKind::Value(v)) => v,
             Ok(RowKind::OutsideRegion) => {

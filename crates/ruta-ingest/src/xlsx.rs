@@ -344,6 +344,12 @@ impl XlsxRows {
     /// YYYY-MM-DD, whole numbers lose their ".0", formulas give their cached values.
     pub fn open(path: &Path, sheet: &str) -> Result<XlsxRows, FileError> {
         check(path)?;
+        XlsxRows::open_unchecked(path, sheet)
+    }
+
+    /// [`XlsxRows::open`] for a workbook [`check`] has already passed (a second sheet
+    /// of the same file): streams `sheet` without inflating every part again.
+    pub fn open_unchecked(path: &Path, sheet: &str) -> Result<XlsxRows, FileError> {
         let (meta_tx, meta_rx) = sync_channel::<Result<u64, FileError>>(1);
         let (tx, rx) = sync_channel::<Result<Row, FileError>>(256);
         let path_buf = path.to_path_buf();
@@ -453,12 +459,16 @@ fn stream(
         let value = text(cell.get_value());
         if current.as_ref().is_some_and(|(cr, _)| *cr != r) {
             let (cr, row) = current.take().unwrap_or_default();
-            if tx
-                .send(Ok(Row {
-                    line: u64::from(cr) + 1,
-                    cells: row,
-                }))
-                .is_err()
+            // A row of empty (styled) cells is not data: a sheet declaring a million
+            // formatted rows costs their parsing, not a million rows downstream.
+            if !row.is_empty()
+                && tx
+                    .send(Ok(Row {
+                        line: u64::from(cr) + 1,
+                        cells: row,
+                        original: Vec::new(),
+                    }))
+                    .is_err()
             {
                 return;
             }
@@ -473,10 +483,13 @@ fn stream(
         }
         row[c] = value;
     }
-    if let Some((r, row)) = current {
+    if let Some((r, row)) = current
+        && !row.is_empty()
+    {
         let _ = tx.send(Ok(Row {
             line: u64::from(r) + 1,
             cells: row,
+            original: Vec::new(),
         }));
     }
 }

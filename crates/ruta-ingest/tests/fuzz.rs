@@ -42,6 +42,20 @@ fn head(rel: &str, lines: usize) -> Option<Vec<u8>> {
     Some(b)
 }
 
+/// The first `rows` rows of a shared workbook's sheet, as CSV (banner lines included).
+fn sheet_csv(rel: &str, sheet: &str, rows: usize) -> Option<Vec<u8>> {
+    let p = ruta_testdata::shared_file(rel)?;
+    let mut x = ruta_ingest::input::XlsxRows::open(&p, sheet).ok()?;
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for _ in 0..rows {
+        let Ok(Some(r)) = x.next_row() else { break };
+        w.write_record(&r.cells).unwrap();
+    }
+    w.into_inner().ok()
+}
+
 fn xlsx_from_csv(csv_bytes: &[u8]) -> Vec<u8> {
     use rust_xlsxwriter::Workbook;
     let mut wb = Workbook::new();
@@ -107,6 +121,24 @@ fn seeds() -> &'static [Seed] {
             Kind::Geojson,
             ruta_testdata::shared_file("gcdf3/geojson/37002.geojson")
                 .and_then(|p| std::fs::read(p).ok()),
+        );
+        add(
+            "AEI Dataset 3 (troubled) as CSV",
+            Kind::AeiCgit,
+            sheet_csv(
+                "aei_cgit/China-Global-Investment-Tracker-2022-SPRING-final-1.xlsx",
+                "Dataset 3",
+                80,
+            ),
+        );
+        add(
+            "How China Lends as CSV",
+            Kind::AiddataHcl,
+            sheet_csv(
+                "aiddata_hcl/How_China_Lends_Dataset_Version_2_0.xlsx",
+                "ContractData",
+                60,
+            ),
         );
         let xlsx = head("gcdf3/final_input_lac.csv", 40).map(|b| xlsx_from_csv(&b));
         add("GCDF_3.0.xlsx (from final_input_lac.csv)", Kind::Gcdf, xlsx);
@@ -319,7 +351,7 @@ proptest! {
     fn damaged_files_never_crash_an_importer(
         seed in any::<prop::sample::Index>(),
         damages in prop::collection::vec(damage(), 0..4),
-        other_kind in prop::option::weighted(0.15, prop::sample::select(vec![Kind::Gcdf, Kind::GcdfAdm, Kind::Geojson, Kind::AeiCgit, Kind::BuCgef])),
+        other_kind in prop::option::weighted(0.15, prop::sample::select(vec![Kind::Gcdf, Kind::GcdfAdm, Kind::Geojson, Kind::AeiCgit, Kind::BuCgef, Kind::AiddataHcl])),
         far in prop::option::weighted(0.5, (0usize..16, 0usize..1000)),
         strict in any::<bool>(),
     ) {

@@ -308,16 +308,30 @@ fn gcdf_xlsx_matches_the_csv() {
         dump(&from_csv),
         "numbers as numbers and dates as Excel dates read back the same"
     );
-    // A workbook without the GCDF_3.0 sheet is refused with the sheets it has.
+    // The table on a sheet of any name is found by its header and read the same.
+    let other = d.path().join("other-sheet.xlsx");
+    write_workbook(&path, &other, "Sheet1", false);
+    let d_other = tempfile::tempdir().unwrap();
+    let mut from_other = store(d_other.path());
+    let r = run(&mut from_other, Kind::Gcdf, &other, Options::default());
+    assert_eq!(r.outcome, "imported", "{r:?}");
+    assert_eq!(dump(&from_other), dump(&from_csv));
+    // A workbook holding no AidData table is refused with the sheets it has.
     let wrong = d.path().join("wrong.xlsx");
-    write_workbook(&path, &wrong, "Sheet1", false);
+    {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("Notes").unwrap();
+        ws.write_string(0, 0, "Nothing to see").unwrap();
+        wb.save(&wrong).unwrap();
+    }
     let before = fingerprint(&from_csv);
     let r = run(&mut from_csv, Kind::Gcdf, &wrong, Options::default());
     assert_eq!(r.outcome, "failed");
+    let e = r.error.unwrap();
     assert!(
-        r.error
-            .unwrap()
-            .contains("no sheet named 'GCDF_3.0' (the workbook has: Sheet1)")
+        e.contains("no sheet holds an AidData table") && e.contains("Notes"),
+        "{e}"
     );
     assert_eq!(fingerprint(&from_csv), before);
 }
@@ -715,13 +729,22 @@ fn truncated_files_cost_the_cut_rows_only() {
 fn wrong_encodings_binary_empty_and_zip_are_refused() {
     let d = tempfile::tempdir().unwrap();
     let header = "AidData Record ID,Title,Recipient ISO-3,Commitment Year\n";
-    // A header in another encoding: the whole file is (a damaged data row costs only
-    // itself: tests/hostile_input.rs).
+    // A file in Windows-1252 (Latin-1) is read as such (tests/dialects.rs); UTF-16,
+    // binary, empty and ZIP files are refused.
     let latin1 = d.path().join("latin1.csv");
-    let mut b = b"AidData Record ID,T\xedtulo,Recipient ISO-3,Commitment Year\n".to_vec();
+    let mut b = b"AidData Record ID,Title,Recipient ISO-3,Commitment Year\n".to_vec();
     b.extend_from_slice(b"1,Puerto de Bogot\xe1,COL,2019\n");
     std::fs::write(&latin1, &b).unwrap();
-    assert_refused(Kind::Gcdf, &latin1, "not valid UTF-8");
+    let mut s = store(d.path());
+    let r = run(&mut s, Kind::Gcdf, &latin1, Options::default());
+    assert_eq!((r.outcome.as_str(), r.imported), ("imported", 1), "{r:?}");
+    let name: String = s
+        .conn()
+        .query_row("SELECT name FROM projects WHERE id = 'gcdf-1'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(name, "Puerto de Bogotá");
     let utf16 = d.path().join("utf16.csv");
     let mut u = vec![0xFF, 0xFE];
     for ch in header.encode_utf16() {
@@ -818,26 +841,35 @@ fn bom_crlf_and_bad_rows() {
             ..Options::default()
         },
     );
+    // A bad year or status (optional fields) is reported and left empty, the record and
+    // its amount kept; a bad country code, amount or currency, or a duplicate, costs the row.
     assert_eq!(
         (r.outcome.as_str(), r.imported, r.skipped),
-        ("dry-run", 1, 6)
+        ("dry-run", 3, 4)
     );
     assert_eq!(fingerprint(&s), before, "dry run: nothing written");
     let r = run(&mut s, Kind::Gcdf, &f, Options::default());
     assert_eq!(
         (r.rows_read, r.imported, r.skipped, r.outside_region),
-        (8, 1, 6, 1)
+        (8, 3, 4, 1)
     );
     let lines: Vec<u64> = r.problems.iter().map(|p| p.line).collect();
-    assert_eq!(lines, vec![3, 4, 5, 6, 7, 8], "line numbers of a CRLF file");
-    let p = &r.problems[1];
+    assert_eq!(lines, vec![3, 5, 6, 8], "line numbers of a CRLF file");
+    let emptied: Vec<u64> = r.emptied.iter().map(|p| p.line).collect();
+    assert_eq!(emptied, vec![4, 7]);
+    let p = &r.emptied[0];
     assert_eq!(
         (p.column.as_deref(), p.value.as_deref()),
         (Some("Commitment Year"), Some("20x9"))
     );
-    assert!(r.problems[5].reason.contains("duplicate"));
+    assert!(r.problems[3].reason.contains("duplicate"));
     assert!(r.failed());
     assert_eq!(amount_of(&s, "gcdf-1").0, Some(1000.0));
+    assert_eq!(
+        amount_of(&s, "gcdf-3").0,
+        Some(1000.0),
+        "kept without its year"
+    );
 }
 
 #[test]

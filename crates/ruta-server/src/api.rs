@@ -108,6 +108,10 @@ struct FilterParams {
     bbox: Option<String>,
     /// Dataset as stored (e.g. "AidData GCDF"), or "registry".
     dataset: Option<String>,
+    /// Belt and Road membership of the flow's country at its commitment date: member or
+    /// non-member (GFDC's list of May 2025; a date known to the year is taken as 1 July,
+    /// to the month as the 15th). For projects: one of their flows.
+    bri: Option<String>,
 }
 
 /// Ordering and paging of project listings.
@@ -1152,6 +1156,7 @@ pub fn served_openapi(import_enabled: bool) -> serde_json::Value {
         ("sector_group", None, names(ruta_core::SectorGroup::names())),
         ("flow_kind", None, names(ruta_core::FlowKind::names())),
         ("status", None, names(ruta_core::Status::names())),
+        ("bri", None, names(query::Bri::NAMES.to_vec())),
         ("sort", None, names(query::Sort::NAMES.to_vec())),
         ("by", Some("/api/stats/flows"), names(dims.clone())),
         ("by", Some("/api/stats/frontier-share"), json!(["year"])),

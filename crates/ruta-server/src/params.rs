@@ -33,6 +33,7 @@ pub const FILTER: &[&str] = &[
     "q",
     "bbox",
     "dataset",
+    "bri",
 ];
 /// Ordering and paging.
 pub const PAGE: &[&str] = &["sort", "limit", "offset"];
@@ -160,6 +161,17 @@ impl Params {
             f.bbox = Some(bbox(b)?);
         }
         f.dataset = self.get("dataset").map(str::to_string);
+        if let Some(b) = self.get("bri") {
+            f.bri = Some(ruta_store::query::Bri::parse(b).ok_or_else(|| {
+                ApiError::param(
+                    "bri",
+                    format!(
+                        "'{b}' is not one of: {}",
+                        ruta_store::query::Bri::NAMES.join(", ")
+                    ),
+                )
+            })?);
+        }
         f.project = self.get("project").map(str::to_string);
         f.counted = match self.get("counted") {
             None => None,

@@ -5,7 +5,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::sync::{Arc, OnceLock};
 use tower::ServiceExt;
 
@@ -832,4 +832,66 @@ async fn link_candidates_and_relations_say_why() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn belt_and_road_membership_on_country_pages_and_as_a_filter() {
+    let pan = ok("/api/countries/PAN").await;
+    assert_eq!(
+        (&pan["bri_member"], &pan["bri_joined"], &pan["bri_exited"]),
+        (&json!(false), &json!("2017-06-01"), &json!("2025-05-04"))
+    );
+    assert!(
+        pan["bri_source"]
+            .as_str()
+            .unwrap()
+            .contains("Green Finance & Development Center")
+    );
+    let col = ok("/api/countries/COL").await;
+    assert_eq!(
+        (&col["bri_member"], &col["bri_joined"]),
+        (&json!(true), &json!("2025-05-14"))
+    );
+    let list = ok("/api/countries").await;
+    let mex = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["iso3"] == "MEX")
+        .unwrap();
+    assert_eq!(
+        (&mex["bri_member"], &mex["bri_listed"]),
+        (&json!(false), &json!(false))
+    );
+    // Totals by membership at commitment time: the two sides never overlap and add up
+    // to the flows that have a date.
+    let sum = |v: &Value| -> (f64, u64) {
+        v.as_array().unwrap().iter().fold((0.0, 0), |(a, n), r| {
+            (
+                a + r["amount_usd"].as_f64().unwrap(),
+                n + r["count"].as_u64().unwrap(),
+            )
+        })
+    };
+    let all = sum(&ok("/api/stats/flows?by=year").await);
+    let m = sum(&ok("/api/stats/flows?by=year&bri=member").await);
+    let n = sum(&ok("/api/stats/flows?by=year&bri=non-member").await);
+    assert!(m.1 > 0 && n.1 > 0, "{m:?} {n:?}");
+    assert!(m.1 + n.1 <= all.1 && m.0 + n.0 <= all.0 + 1.0);
+    let flows = ok("/api/flows?bri=member&limit=1000").await;
+    assert!(!items(&flows).is_empty());
+    let v = error("/api/flows?bri=maybe", StatusCode::BAD_REQUEST).await;
+    assert!(
+        v["detail"].as_str().unwrap().contains("member, non-member"),
+        "{v}"
+    );
+    let d = ok("/api/openapi.json").await;
+    let p = d["paths"]["/api/stats/flows"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "bri")
+        .cloned()
+        .unwrap();
+    assert_eq!(p["schema"]["enum"], json!(["member", "non-member"]));
 }

@@ -76,6 +76,35 @@ pub const TERM_CLAIM_FIELDS: &[&str] = &[
     "grant_element_oecd_cash_flow",
     "grant_element_oecd_grant_equivalent",
     "grant_element_imf",
+    "escrow_account",
+    "revenue_account",
+    "reserve_account",
+    "cross_default",
+    "confidentiality",
+    "no_paris_club_clause",
+    "stabilization_clause",
+    "penalty_interest_clause",
+    "governing_law",
+    "arbitration",
+    "jurisdiction",
+    "guarantor",
+];
+
+/// Term claim fields that are contract clauses (How China Lends), shown as a loan's
+/// `clauses` (field → the chosen claim's text).
+pub const CLAUSE_FIELDS: &[&str] = &[
+    "escrow_account",
+    "revenue_account",
+    "reserve_account",
+    "cross_default",
+    "confidentiality",
+    "no_paris_club_clause",
+    "stabilization_clause",
+    "penalty_interest_clause",
+    "governing_law",
+    "arbitration",
+    "jurisdiction",
+    "guarantor",
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -299,6 +328,14 @@ pub struct FlowTerms {
     /// What the grant-element computation had to decide, in words ("grace period not
     /// stated: taken as 0 …"), or why it could not be computed.
     pub notes: Vec<String>,
+    /// The contract clauses sources code (How China Lends), field → value as chosen by
+    /// the display rule: `escrow_account`, `revenue_account`, `reserve_account`,
+    /// `cross_default`, `confidentiality`, `no_paris_club_clause`,
+    /// `stabilization_clause`, `penalty_interest_clause` (yes/no or, for
+    /// confidentiality, the parties bound), `governing_law`, `arbitration`,
+    /// `jurisdiction`, `guarantor` (as stated). Absent when no source codes any.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub clauses: BTreeMap<String, String>,
 }
 
 /// Terms chosen from claims, and what else the claims say.
@@ -309,6 +346,7 @@ struct Chosen {
     income_label: Option<String>,
     income: Option<IncomeGroup>,
     stated: GrantElementInfo,
+    clauses: BTreeMap<String, String>,
     /// Claims that could not be read as terms ("interest_rate 'about 2': …").
     unreadable: Vec<String>,
     /// Record holding each chosen claim, by field.
@@ -452,8 +490,14 @@ fn chosen_from(rows: &[StoredClaim], owners: &HashMap<i64, String>) -> Result<Ch
         },
         commodity: description.as_deref().and_then(commodity_in),
         description,
-        ..Collateral::default()
+        escrow_account: text("escrow_account").and_then(|s| parse_flag(&s).ok().flatten()),
+        revenue_account: text("revenue_account").and_then(|s| parse_flag(&s).ok().flatten()),
+        reserve_account: text("reserve_account").and_then(|s| parse_flag(&s).ok().flatten()),
     };
+    out.clauses = CLAUSE_FIELDS
+        .iter()
+        .filter_map(|f| Some((f.to_string(), text(f)?)))
+        .collect();
     out.income_label = text("income_group");
     out.income = out.income_label.as_deref().and_then(IncomeGroup::parse);
     out.stated = GrantElementInfo {
@@ -514,6 +558,7 @@ impl Chosen {
             grant_element,
             grant_element_stated: self.stated,
             notes,
+            clauses: self.clauses.clone(),
         }
     }
 }

@@ -27,6 +27,18 @@ pub struct CountrySummary {
     pub counted_flows: u64,
     /// Sum of constant 2021 USD over counted flows.
     pub amount_usd: f64,
+    /// The part of `amount_usd` committed while the country was a Belt and Road member
+    /// (`ruta_core::bri::member_on` at each flow's commitment date).
+    pub amount_usd_bri_member: f64,
+    /// A Belt and Road member today (GFDC's list of May 2025: joined, not exited).
+    pub bri_member: bool,
+    /// The day it joined the Belt and Road Initiative (null: never, or GFDC calls the
+    /// date uncertain — then `bri_listed` is true).
+    pub bri_joined: Option<String>,
+    /// The day it left (Panama: 2025-05-04).
+    pub bri_exited: Option<String>,
+    /// GFDC lists the country (a member now or once).
+    pub bri_listed: bool,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
 }
@@ -34,6 +46,7 @@ pub struct CountrySummary {
 fn country_summary(iso3: &str, projects: u64, agg: u64, amount: f64) -> Option<CountrySummary> {
     let c = ruta_core::country::by_iso3(iso3)?;
     let lac = ruta_core::country::lac_by_iso3(iso3);
+    let bri = ruta_core::bri::membership(iso3);
     Some(CountrySummary {
         iso3: c.iso3.clone(),
         numeric: c.numeric.clone(),
@@ -47,6 +60,11 @@ fn country_summary(iso3: &str, projects: u64, agg: u64, amount: f64) -> Option<C
         projects,
         counted_flows: agg,
         amount_usd: amount,
+        amount_usd_bri_member: 0.0,
+        bri_member: bri.is_some_and(|b| b.current()),
+        bri_joined: bri.and_then(|b| b.joined.clone()),
+        bri_exited: bri.and_then(|b| b.exited.clone()),
+        bri_listed: bri.is_some(),
         lat: lac.map(|l| l.lat),
         lon: lac.map(|l| l.lon),
     })
@@ -84,6 +102,17 @@ pub fn countries(conn: &Connection) -> Result<Vec<CountrySummary>> {
         {
             out.push(c);
         }
+    }
+    let member: std::collections::HashMap<String, f64> = conn
+        .prepare_cached(&format!(
+            "SELECT f.country, COALESCE(SUM(f.amount_usd), 0) FROM flows f
+             WHERE f.counted = 1 AND f.country IS NOT NULL AND {} GROUP BY f.country",
+            query::bri_member_sql()
+        ))?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for c in &mut out {
+        c.amount_usd_bri_member = member.get(&c.iso3).copied().unwrap_or(0.0);
     }
     out.sort_by(|a, b| {
         b.amount_usd
@@ -191,6 +220,8 @@ pub struct CountryDetail {
     pub top_projects: Vec<ProjectSummary>,
     /// Implementation problems and milestones, newest first.
     pub events: Vec<ProjectEvent>,
+    /// Where the Belt and Road membership dates come from.
+    pub bri_source: String,
 }
 
 /// The page of one country, or None for a code that is not a country.
@@ -217,6 +248,7 @@ pub fn country_detail(conn: &Connection, iso3: &str) -> Result<Option<CountryDet
         lenders: flows::stats(conn, StatsBy::Lender, &f)?,
         top_projects: top,
         events: events_where(conn, "c.country = ?1", params![iso3], 200)?,
+        bri_source: ruta_core::bri::SOURCE.to_string(),
         country: summary,
     }))
 }

@@ -37,6 +37,80 @@ pub struct Filter {
     pub project: Option<String>,
     /// Flows only: counted (true) or not counted (false).
     pub counted: Option<bool>,
+    /// Belt and Road membership of the flow's country at its commitment date
+    /// (`ruta_core::bri::member_on`); for projects, of one of their flows. Flows with
+    /// neither a commitment date nor a year match neither value.
+    pub bri: Option<Bri>,
+}
+
+/// Belt and Road membership at commitment time, as a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bri {
+    /// The country had joined and not exited when the flow was committed.
+    Member,
+    /// It had not joined, or had exited (or never joined).
+    NonMember,
+}
+
+impl Bri {
+    pub const NAMES: &'static [&'static str] = &["member", "non-member"];
+
+    pub fn parse(s: &str) -> Option<Bri> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "member" | "yes" | "true" => Some(Bri::Member),
+            "non-member" | "nonmember" | "no" | "false" => Some(Bri::NonMember),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bri::Member => "member",
+            Bri::NonMember => "non-member",
+        }
+    }
+}
+
+/// The day a flow (alias `f`) was committed, in SQL, as `ruta_core::bri::day_of` takes
+/// it: its commitment date (the 15th of a month, 1 July of a year), else 1 July of its
+/// year.
+const FLOW_DAY: &str =
+    "(CASE WHEN length(f.commitment_date) >= 10 THEN substr(f.commitment_date, 1, 10)
+     WHEN length(f.commitment_date) = 7 THEN f.commitment_date || '-15'
+     WHEN length(f.commitment_date) = 4 THEN f.commitment_date || '-07-01'
+     WHEN f.year IS NOT NULL THEN printf('%04d-07-01', f.year) END)";
+
+/// SQL true when flow `f`'s country was a BRI member on its commitment day, from the
+/// embedded list (`ruta_core::bri`: literal ISO codes and dates, none from the user).
+pub(crate) fn bri_member_sql() -> String {
+    let rows: Vec<String> = ruta_core::bri::all()
+        .map(|m| {
+            let q = |v: &Option<String>| match v {
+                Some(d) => format!("'{}'", d.replace('\'', "")),
+                None => "NULL".into(),
+            };
+            format!(
+                "('{}', {}, {})",
+                m.iso3.replace('\'', ""),
+                q(&m.joined),
+                q(&m.exited)
+            )
+        })
+        .collect();
+    format!(
+        "EXISTS(SELECT 1 FROM (VALUES {}) b WHERE b.column1 = f.country
+           AND (b.column2 IS NULL OR b.column2 <= {FLOW_DAY})
+           AND (b.column3 IS NULL OR {FLOW_DAY} < b.column3))",
+        rows.join(", ")
+    )
+}
+
+/// SQL for a flow `f` matching the membership filter.
+pub(crate) fn bri_sql(b: Bri) -> String {
+    match b {
+        Bri::Member => format!("({FLOW_DAY} IS NOT NULL AND {})", bri_member_sql()),
+        Bri::NonMember => format!("({FLOW_DAY} IS NOT NULL AND NOT {})", bri_member_sql()),
+    }
 }
 
 /// Turns free text into an FTS5 query that cannot fail to parse: every word quoted,
@@ -155,6 +229,15 @@ impl Filter {
                 );
             }
         }
+        if let Some(b) = self.bri {
+            c.add(
+                &format!(
+                    "EXISTS(SELECT 1 FROM flows f WHERE f.project_id = p.id AND {})",
+                    bri_sql(b)
+                ),
+                vec![],
+            );
+        }
         c.finish()
     }
 
@@ -233,6 +316,9 @@ impl Filter {
                 "f.counted = ?"
             };
             c.add(cond, vec![Value::Integer(b.into())]);
+        }
+        if let Some(b) = self.bri {
+            c.add(&bri_sql(b), vec![]);
         }
         c.finish()
     }

@@ -67,7 +67,11 @@ impl Writer<'_> {
         } else {
             None
         };
-        self.upsert_project(rec, shown.as_ref())?;
+        // An older release of a record already stored from a newer one (AidData's GCOF
+        // 1.0 after GCDF 3.0) adds its claims, sources, parties and events, and leaves
+        // the record's name, kind, flags and relations as the newer release states them.
+        let older = exists && self.is_older_release(rec)?;
+        self.upsert_project(rec, shown.as_ref(), older)?;
         self.tx
             .prepare_cached(
                 "INSERT INTO record_origins(project_id, origin, hash) VALUES (?1, ?2, ?3)
@@ -82,7 +86,9 @@ impl Writer<'_> {
         for s in &rec.sources {
             self.source_id(s)?;
         }
-        self.write_relations(rec)?;
+        if !older {
+            self.write_relations(rec)?;
+        }
         for key in &rec.references {
             let sid = self.source_id_by_key(&rec.sources, key)?;
             self.tx
@@ -102,7 +108,7 @@ impl Writer<'_> {
             self.insert_event(&p.id, e, &rec.sources)?;
         }
         if rec.flow.is_some() {
-            self.upsert_flow(rec, shown.as_ref(), &claim_ids)?;
+            self.upsert_flow(rec, shown.as_ref(), &claim_ids, older)?;
         }
         // ADM files may have stated the record's amount before the record arrived.
         let adopted = rec.flow.is_some() && had_locations && self.adopt_adm_values(&p.id)?;
@@ -126,11 +132,53 @@ impl Writer<'_> {
         })
     }
 
-    fn upsert_project(&mut self, rec: &Record, shown: Option<&RecordDisplay>) -> Result<()> {
+    /// Whether `rec` comes from an older release of the dataset its stored record was
+    /// last written from (versions compare naturally: `1.0` < `3.0` < `4.0 (CLG 1.0)`,
+    /// `2021-12` < `2022-06`).
+    fn is_older_release(&self, rec: &Record) -> Result<bool> {
+        let p = &rec.project;
+        let Some(dataset) = &p.dataset else {
+            return Ok(false);
+        };
+        let incoming = rec
+            .sources
+            .iter()
+            .find(|s| s.kind == SourceKind::DatasetRecord && s.dataset.as_ref() == Some(dataset))
+            .and_then(|s| s.dataset_version.clone());
+        let stored: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT DISTINCT s.dataset_version FROM claims c JOIN sources s ON s.id = c.source_id
+                 WHERE c.project_id = ?1 AND s.dataset = ?2 AND s.kind = 'dataset_record'",
+            )?
+            .query_map(params![p.id, dataset], |r| r.get::<_, Option<String>>(0))?
+            .filter_map(|v| v.ok().flatten())
+            .max_by(|a, b| ruta_core::resolve::version_cmp(Some(a), Some(b)));
+        Ok(matches!(
+            (incoming.as_deref(), stored.as_deref()),
+            (Some(i), Some(s)) if ruta_core::resolve::version_cmp(Some(i), Some(s)) == std::cmp::Ordering::Less
+        ))
+    }
+
+    fn upsert_project(
+        &mut self,
+        rec: &Record,
+        shown: Option<&RecordDisplay>,
+        older: bool,
+    ) -> Result<()> {
         if let Some(d) = shown {
             return self.insert_fresh_project(rec, d);
         }
         let p = &rec.project;
+        if older {
+            // The newer release's columns stand; the older one's attributes fill gaps.
+            self.tx
+                .prepare_cached(
+                    "UPDATE projects SET attributes = json_patch(?2, attributes), updated_at = ?3 WHERE id = ?1",
+                )?
+                .execute(params![p.id, json(&p.attributes), self.now])?;
+            return Ok(());
+        }
         let kind = rec
             .flow
             .as_ref()
@@ -283,6 +331,7 @@ impl Writer<'_> {
         rec: &Record,
         shown: Option<&RecordDisplay>,
         claim_ids: &[Option<i64>],
+        older: bool,
     ) -> Result<()> {
         let Some(f) = &rec.flow else { return Ok(()) };
         let p = &rec.project;
@@ -296,6 +345,17 @@ impl Writer<'_> {
                 .amount_index
                 .and_then(|i| claim_ids.get(i).copied().flatten());
             return self.insert_fresh_flow(rec, version, d, amount_claim);
+        }
+        if older {
+            // The newer release's kind and flags stand (the flow exists when the record
+            // does; an older release that states a flow the newer does not adds it).
+            let has: bool = self
+                .tx
+                .prepare_cached("SELECT EXISTS(SELECT 1 FROM flows WHERE id = ?1)")?
+                .query_row([&p.id], |r| r.get(0))?;
+            if has {
+                return Ok(());
+            }
         }
         let changed = self
             .tx
@@ -419,6 +479,38 @@ impl Writer<'_> {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Flows of a dataset, any release, whose ids start with one of `prefixes` (AEI's
+    /// investment tables: `cgit-2025-`, `cgit-inv-`), for importers that tell a row by
+    /// what an earlier file said.
+    pub fn stored_flows_with_prefix(
+        &self,
+        dataset: &str,
+        prefixes: &[&str],
+    ) -> Result<Vec<StoredFlow>> {
+        let mut out = Vec::new();
+        for p in prefixes {
+            let rows: Vec<StoredFlow> = self
+                .tx
+                .prepare_cached(
+                    "SELECT id, country, year, commitment_date, amount, currency FROM flows
+                     WHERE dataset = ?1 AND substr(id, 1, length(?2)) = ?2",
+                )?
+                .query_map(params![dataset, p], |r| {
+                    Ok(StoredFlow {
+                        id: r.get(0)?,
+                        country: r.get(1)?,
+                        year: r.get(2)?,
+                        commitment_date: r.get(3)?,
+                        amount: r.get(4)?,
+                        currency: r.get(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            out.extend(rows);
+        }
+        Ok(out)
     }
 
     /// Stored projects of a country that have a location, for importers that join a
