@@ -45,6 +45,13 @@ URLS=(
   "/api/search?q=port"
   "/api/evidence"
   "/api/meta"
+  "/api/flows?limit=50"
+  "/api/flows?country=BRA&kind=loan&limit=50"
+  "/api/stats/problems?by=sector_group"
+  "/api/events?limit=50"
+  "/api/debt/loans?country=ECU"
+  "/api/debt/service?country=ECU"
+  "/api/link/candidates?limit=50"
   "/api/projects.csv?country=BRA"
   "/api/projects.geojson?country=BRA"
 )

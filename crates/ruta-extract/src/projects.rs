@@ -365,7 +365,9 @@ fn partials() -> &'static Partials {
         let known = Known::new();
         let mut projects = Vec::new();
         let mut by_phrase: BTreeMap<String, Vec<(usize, Origin)>> = BTreeMap::new();
-        for r in &records {
+        // Projects only: a registry project's flows (`<project>~<flow>` records) are
+        // recorded under the project and named after it.
+        for r in records.iter().filter(|r| !r.project.id.contains('~')) {
             let p = &r.project;
             let names: Vec<&str> = std::iter::once(p.name.as_str())
                 .chain(

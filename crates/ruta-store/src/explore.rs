@@ -104,11 +104,10 @@ pub fn countries(conn: &Connection) -> Result<Vec<CountrySummary>> {
         }
     }
     let member: std::collections::HashMap<String, f64> = conn
-        .prepare_cached(&format!(
-            "SELECT f.country, COALESCE(SUM(f.amount_usd), 0) FROM flows f
-             WHERE f.counted = 1 AND f.country IS NOT NULL AND {} GROUP BY f.country",
-            query::bri_member_sql()
-        ))?
+        .prepare_cached(
+            "SELECT country, COALESCE(SUM(amount_usd), 0) FROM flow_totals
+             WHERE bri = 1 AND country IS NOT NULL GROUP BY country",
+        )?
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for c in &mut out {

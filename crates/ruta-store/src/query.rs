@@ -105,6 +105,15 @@ pub(crate) fn bri_member_sql() -> String {
     )
 }
 
+/// SQL for a flow `f`'s membership at commitment time as a value: 1 member, 0 not, NULL
+/// without a date (`flow_totals.bri`).
+pub(crate) fn bri_cell_sql() -> String {
+    format!(
+        "CASE WHEN {FLOW_DAY} IS NULL THEN NULL WHEN {} THEN 1 ELSE 0 END",
+        bri_member_sql()
+    )
+}
+
 /// SQL for a flow `f` matching the membership filter.
 pub(crate) fn bri_sql(b: Bri) -> String {
     match b {

@@ -531,6 +531,9 @@ CREATE TABLE flow_totals (
     sector_group TEXT,
     kind         TEXT,
     status       TEXT,
+    -- Belt and Road membership of the country at the flow's commitment date: 1 member,
+    -- 0 not, NULL when the flow has neither a commitment date nor a year.
+    bri          INTEGER,
     -- Counted flows in the cell (with or without an amount).
     flows        INTEGER NOT NULL,
     -- Constant 2021 USD over the cell's counted flows.

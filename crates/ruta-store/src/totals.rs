@@ -113,11 +113,12 @@ pub(crate) fn lender_shares(
 
 /// Rebuilds every precomputed total from `flows`, `projects` and `parties`.
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "DELETE FROM flow_totals;
-         INSERT INTO flow_totals(year, country, sector_group, kind, status, flows, amount_usd)
-           SELECT year, country, sector_group, kind, status, COUNT(*), COALESCE(SUM(amount_usd), 0)
-           FROM flows WHERE counted = 1 GROUP BY 1, 2, 3, 4, 5;
+         INSERT INTO flow_totals(year, country, sector_group, kind, status, bri, flows, amount_usd)
+           SELECT year, country, sector_group, kind, status, {bri}, COUNT(*),
+                  COALESCE(SUM(amount_usd), 0)
+           FROM flows f WHERE counted = 1 GROUP BY 1, 2, 3, 4, 5, 6;
          DELETE FROM project_counts;
          INSERT INTO project_counts(country, sector_group, status, year, projects)
            SELECT country, sector_group, status, year, COUNT(*) FROM projects WHERE canonical_id = id
@@ -130,7 +131,8 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
            JOIN flows f ON f.group_id = o.group_id AND f.counted = 1
            GROUP BY 1, 2, 3, 4, 5, 6;
          DELETE FROM lender_totals;",
-    )?;
+        bri = crate::query::bri_cell_sql()
+    ))?;
     type Cell = (
         String,
         Option<i64>,
@@ -177,7 +179,28 @@ pub(crate) fn org_cell(f: &Filter) -> Option<&str> {
 }
 
 fn answers_but_org(f: &Filter) -> bool {
-    f.bbox.is_none() && f.dataset.is_none() && f.project.is_none() && f.counted != Some(false)
+    // Every field named, so that a new filter cannot be silently ignored by the
+    // precomputed totals: it must be added here (as a cell column or as a reason to scan).
+    let Filter {
+        country: _,
+        sector_group: _,
+        status: _,
+        flow_kind: _,
+        q: _,
+        org: _,
+        year_from: _,
+        year_to: _,
+        bbox,
+        dataset,
+        project,
+        counted,
+        bri,
+    } = f;
+    bbox.is_none()
+        && dataset.is_none()
+        && project.is_none()
+        && bri.is_none()
+        && *counted != Some(false)
 }
 
 /// Whether `project_counts` can count the projects matching `f`.
