@@ -46,7 +46,7 @@ URLS=(
   "/api/evidence"
   "/api/meta"
   "/api/flows?limit=50"
-  "/api/flows?country=BRA&kind=loan&limit=50"
+  "/api/flows?country=BRA&flow_kind=loan&limit=50"
   "/api/stats/problems?by=sector_group"
   "/api/events?limit=50"
   "/api/debt/loans?country=ECU"

@@ -385,11 +385,12 @@ fn term_fields_sql() -> String {
 /// loan took seconds at 60,000 loans.
 type GroupClaims = HashMap<String, (Vec<StoredClaim>, HashMap<i64, String>)>;
 
-fn term_claims_by_group(conn: &Connection) -> Result<GroupClaims> {
+fn term_claims_by_group(conn: &Connection, country: Option<&str>) -> Result<GroupClaims> {
     let scope = format!(
         "c.field IN ({}) AND c.project_id IN (SELECT g.id FROM flows g WHERE g.group_id IN
-           (SELECT group_id FROM flows WHERE counted = 1 AND kind = 'loan'))",
-        term_fields_sql()
+           ({}))",
+        term_fields_sql(),
+        loan_groups_sql(country)
     );
     let mut where_: HashMap<i64, (String, String)> = HashMap::new();
     let mut st = conn.prepare_cached(&format!(
@@ -413,6 +414,18 @@ fn term_claims_by_group(conn: &Connection) -> Result<GroupClaims> {
         e.0.push(c);
     }
     Ok(out)
+}
+
+/// SQL selecting the same-flow groups of the counted loans (of one country, when given;
+/// the code is an ISO3 checked by the caller and quoted here).
+fn loan_groups_sql(country: Option<&str>) -> String {
+    match country {
+        Some(c) => format!(
+            "SELECT group_id FROM flows WHERE counted = 1 AND kind = 'loan' AND country = '{}'",
+            c.replace('\'', "''")
+        ),
+        None => "SELECT group_id FROM flows WHERE counted = 1 AND kind = 'loan'".into(),
+    }
 }
 
 /// Terms chosen by the display rule from one loan's term claims (`owners`: claim id →
@@ -812,8 +825,9 @@ fn scheduled_loans(
             "SELECT DISTINCT g.group_id, pa.org_id, o.name FROM flows g
                JOIN parties pa ON pa.project_id = g.id AND pa.role = 'lender'
                JOIN organizations o ON o.id = pa.org_id
-             WHERE {CHINESE} AND g.group_id IN (SELECT group_id FROM flows WHERE counted = 1 AND kind = 'loan')
-             ORDER BY g.group_id, pa.org_id"
+             WHERE {CHINESE} AND g.group_id IN ({})
+             ORDER BY g.group_id, pa.org_id",
+            loan_groups_sql(f.country.as_deref())
         ))?;
         let mut r = st.query([])?;
         while let Some(row) = r.next()? {
@@ -831,7 +845,7 @@ fn scheduled_loans(
         .collect::<rusqlite::Result<_>>()?;
     // Many loans: their term claims in two queries rather than one per loan.
     let bulk = if rows.len() > 200 {
-        Some(term_claims_by_group(conn)?)
+        Some(term_claims_by_group(conn, f.country.as_deref())?)
     } else {
         None
     };
