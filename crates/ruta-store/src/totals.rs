@@ -177,7 +177,13 @@ pub(crate) fn org_cell(f: &Filter) -> Option<&str> {
 }
 
 fn answers_but_org(f: &Filter) -> bool {
-    f.bbox.is_none() && f.dataset.is_none() && f.project.is_none() && f.counted != Some(false)
+    // Belt and Road membership is decided per flow at its commitment date: no
+    // precomputed cell holds it.
+    f.bbox.is_none()
+        && f.dataset.is_none()
+        && f.project.is_none()
+        && f.bri.is_none()
+        && f.counted != Some(false)
 }
 
 /// Whether `project_counts` can count the projects matching `f`.
