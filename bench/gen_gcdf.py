@@ -14,7 +14,8 @@ src = os.environ.get("RUTA_SHARED_DATA", os.path.join(here, "..", "..", "shared"
 src = os.path.join(src, "gcdf3", "final_input_lac.csv")
 rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "out", "gcdf_1m.csv")
-os.makedirs(os.path.dirname(out), exist_ok=True)
+# A bare file name (no directory) is written in the current directory.
+os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
 
 with open(src, newline="", encoding="utf-8") as f:
     r = csv.reader(f)

@@ -204,6 +204,131 @@ await check("organization", async () => {
   expect((await page.locator("main table.data tbody tr").count()) >= 3, "no Eximbank projects");
 });
 
+// The API's own numbers, to check what the pages show against.
+const getJSON = (path) => page.evaluate(async (u) => (await fetch(u)).json(), `${base}${path}`);
+const usd = (v) => page.evaluate((v) => Charts.usd(v), v);
+
+await check("filters", async () => {
+  // The overview filtered by country and a year range: the address carries the view, the
+  // year chart keeps every year of the range (empty ones too), totals match the API.
+  await go("#/?country=ECU&from=2005&to=2015");
+  await page.waitForSelector("#chart-by-year svg", T);
+  const years = await page.locator("#chart-by-year svg text[data-year]").evaluateAll((ts) => ts.map((t) => t.textContent));
+  const want = Array.from({ length: 11 }, (_, i) => String(2005 + i));
+  expect(JSON.stringify(years) === JSON.stringify(want), `year axis ${JSON.stringify(years)} is not 2005…2015`);
+  expect(!years.some((y) => y.includes(",")), "a year has a thousands separator");
+  const byKind = await getJSON("/api/stats/flows?by=flow_kind&country=ECU&year_from=2005&year_to=2015");
+  const total = byKind.reduce((a, r) => a + r.amount_usd, 0);
+  const shown = Number(await page.locator("#filter-total").getAttribute("data-amount"));
+  expect(Math.abs(shown - total) < 1, `filtered total ${shown} differs from the API's ${total}`);
+  expect((await page.locator("#filter-total").innerText()).includes(await usd(total)), "the filtered total is not on screen");
+  expect((await page.locator("select[name=country]").inputValue()) === "ECU", "the country filter is not shown");
+  // Choosing a lender rewrites the address.
+  const lenders = await getJSON("/api/stats/flows?by=lender&country=ECU&year_from=2005&year_to=2015");
+  const lender = lenders.find((r) => r.key && r.key !== "unattributed");
+  if (lender) {
+    await page.selectOption("#view-filters select[name=lender]", lender.key);
+    await page.waitForFunction((k) => location.hash.includes(`lender=${k}`) && location.hash.includes("from=2005"), lender.key, T);
+    await page.waitForSelector("#filter-total", T);
+    const f = await getJSON(`/api/stats/flows?by=flow_kind&country=ECU&year_from=2005&year_to=2015&org=${lender.key}`);
+    const t = f.reduce((a, r) => a + r.amount_usd, 0);
+    await page.waitForFunction((t) => Math.abs(Number(document.querySelector("#filter-total").dataset.amount) - t) < 1, t, T);
+  }
+  // The map takes the same filters; its dots are the API's projects with a location.
+  await go("#/map?country=PER&sector_group=traditional_infrastructure");
+  await page.waitForSelector("svg.map path.country.lac", T);
+  const list = await getJSON("/api/projects?country=PER&sector_group=traditional_infrastructure&limit=1000");
+  const located = list.items.filter((p) => p.lat !== null && p.lon !== null).length;
+  const dots = await page.locator("svg.map circle.marker").count();
+  expect(dots === located, `${dots} dots for ${located} located projects`);
+  expect((await page.locator("svg.map path.port").count()) === 0, "ports drawn without the toggle");
+});
+
+await check("map-ports", async () => {
+  await go("#/map");
+  await page.waitForSelector("svg.map path.country.lac", T);
+  await page.check("#ports-toggle");
+  await page.waitForFunction(() => location.hash.includes("ports=1"), null, T);
+  const ports = await getJSON(`/api/projects?dataset=${encodeURIComponent("LAC ports with Chinese firms")}&limit=1000`);
+  const located = ports.items.filter((p) => p.lat !== null && p.lon !== null).length;
+  expect(located > 0, "no ports imported in the test database");
+  await page.waitForSelector("svg.map path.port", T);
+  const drawn = await page.locator("svg.map path.port").count();
+  expect(drawn === located, `${drawn} ports drawn for ${located} located ports`);
+  await page.locator("svg.map path.port[data-id=per-chancay-port]").dispatchEvent("click");
+  await page.waitForFunction(() => location.hash === "#/project/per-chancay-port", null, T);
+});
+
+await check("problems", async () => {
+  await go("#/problems");
+  await page.waitForSelector("#problem-rate", T);
+  const bySector = await getJSON("/api/stats/problems?by=sector_group");
+  const projects = bySector.reduce((a, r) => a + r.projects, 0);
+  const withP = bySector.reduce((a, r) => a + r.with_problems, 0);
+  const text = await page.locator("#problem-rate").innerText();
+  expect(text.includes(`${withP} of ${projects} projects`), `rate line ${JSON.stringify(text)} is not ${withP} of ${projects}`);
+  expect(text.includes("Denominator: infrastructure projects with Chinese finance"), "the denominator is not stated in words");
+  for (const id of ["rate-by-sector", "rate-by-country", "rate-by-lender"]) {
+    expect((await page.locator(`#${id} svg rect.bar`).count()) >= 1, `no bars in ${id}`);
+  }
+  const byCountry = await getJSON("/api/stats/problems?by=country");
+  const top = byCountry.filter((r) => r.projects > 0)[0];
+  const bars = await page.locator("#rate-by-country svg text.value").evaluateAll((ts) => ts.map((t) => t.textContent));
+  expect(bars[0] === `${(top.rate * 100).toFixed(1)}% (${top.with_problems} of ${top.projects})`, `first country bar ${bars[0]} differs from the API`);
+  const events = await getJSON("/api/events?limit=1000");
+  expect(Number(await page.locator("#events-total").getAttribute("data-total")) === events.total, "event total differs from the API");
+  const rows = await page.locator("table.events tbody tr").count();
+  expect(rows === Math.min(100, events.total), `${rows} event rows for ${events.total} events`);
+  const dated = events.items.filter((e) => e.date).length;
+  if (dated) expect((await page.locator("#events-by-year svg rect.bar").count()) >= 1, "no events-over-time chart");
+  const unattached = events.items.filter((e) => e.project_id === null).length;
+  expect((await page.locator("table.events .unattached").count()) === Math.min(unattached, rows) || rows < events.total, "unattached events are not marked");
+  // Search narrows the table to what the API finds.
+  const q = "CRRC";
+  await page.fill("#event-filters input[name=q]", q);
+  await page.click("#event-filters button[type=submit]");
+  await page.waitForFunction(() => location.hash.includes("q=CRRC"), null, T);
+  const found = await getJSON(`/api/events?q=${q}&limit=100`);
+  await page.waitForFunction((n) => document.querySelector("#events-total") && Number(document.querySelector("#events-total").dataset.total) === n, found.total, T);
+  expect((await page.locator("table.events tbody tr").count()) === found.items.length, "search results differ from the API");
+  // The other population states its own denominator.
+  await go("#/problems?population=all-counted");
+  await page.waitForSelector("#problem-rate", T);
+  expect((await page.locator("#problem-rate").innerText()).includes("every project with at least one counted flow"), "the all-counted denominator is not stated");
+});
+
+await check("countries", async () => {
+  await go("#/countries");
+  await page.waitForSelector("table.countries tbody tr", T);
+  const rows = await page.locator("table.countries tbody tr").count();
+  expect(rows === 33, `${rows} countries listed, not the 33 LAC states`);
+  const countries = await getJSON("/api/countries");
+  const lac = countries.filter((c) => c.lac).sort((a, b) => b.amount_usd - a.amount_usd || a.name.localeCompare(b.name));
+  const first = await page.locator("table.countries tbody tr").first().locator("td").allInnerTexts();
+  expect(first[0] === lac[0].name, `largest first: ${first[0]} instead of ${lac[0].name}`);
+  expect(first[2] === (await usd(lac[0].amount_usd)), `${first[0]} counted total ${first[2]} differs from the API`);
+  // Ecuador: membership and problem rate as the API gives them.
+  const ecu = await page.locator("table.countries tr.iso-ECU td").allInnerTexts();
+  expect(ecu[1] === "member since 2018-12-01", `Ecuador's membership: ${ecu[1]}`);
+  const pr = (await getJSON("/api/stats/problems?by=country")).find((r) => r.key === "ECU");
+  if (pr && pr.projects) expect(ecu[9] === `${(pr.rate * 100).toFixed(1)}% (${pr.with_problems} of ${pr.projects})`, `Ecuador's problem rate ${ecu[9]}`);
+  const ds = (await getJSON("/api/debt/service?by=country&year_from=2023&year_to=2023")).find((r) => r.key === "ECU");
+  if (ds && ds.reported_usd !== null) expect(ecu[10] === (await usd(ds.reported_usd)), `Ecuador's reported debt service ${ecu[10]}`);
+  // Sorting by name, then following a country to its page.
+  await page.click("table.countries th a[data-sort=name]");
+  await page.waitForFunction(() => location.hash === "#/countries?sort=name", null, T);
+  await page.waitForFunction(() => document.querySelector("table.countries tbody tr td")?.innerText === "Antigua and Barbuda", null, T);
+  await page.click("table.countries tr.iso-BRA td a");
+  await page.waitForFunction(() => location.hash === "#/country/BRA", null, T);
+  await page.waitForSelector("main h1", T);
+  const zip = await page.evaluate(async (b) => {
+    const r = await fetch(`${b}/api/export/datapackage.zip`);
+    return [r.status, r.headers.get("content-type")];
+  }, base);
+  expect(zip[0] === 200 && zip[1] === "application/zip", `data package link: ${zip}`);
+  expect((await page.locator("#nav-export").getAttribute("href")) === "/api/export/datapackage.zip", "no data package link");
+});
+
 await check("search", async () => {
   await go("#/");
   await page.fill("header input[name=q]", "Coca Codo");

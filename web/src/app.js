@@ -115,14 +115,16 @@
       return;
     }
     for (const a of document.querySelectorAll("nav a[data-nav]")) {
-      a.classList.toggle("active", a.dataset.nav === page || (page === "project" && a.dataset.nav === "projects"));
+      a.classList.toggle("active", a.dataset.nav === page || (page === "project" && a.dataset.nav === "projects") || (page === "country" && a.dataset.nav === "countries"));
     }
     view.replaceChildren(h("p", { class: "loading" }, "Loading…"));
     try {
       if (!state.countries.length) state.countries = await api("/api/countries");
       let el;
-      if (page === "overview") el = await overview();
-      else if (page === "map") el = await mapPage();
+      if (page === "overview") el = await overview(params);
+      else if (page === "map") el = await mapPage(params);
+      else if (page === "problems") el = await problemsPage(params);
+      else if (page === "countries") el = await countriesPage(params);
       else if (page === "projects") el = await projectsPage(params);
       else if (page === "project") el = await projectPage(parts[1]);
       else if (page === "country") el = await countryPage(parts[1]);
@@ -137,48 +139,130 @@
     }
   }
 
+  // ---- filters of the overview and the map ---------------------------------------------
+  // Kept in the address so a view can be shared: `#/?country=ECU&lender=china-eximbank&
+  // from=2010&to=2015`. Each maps to the API's filter parameter of the same meaning.
+  const VIEW_FILTERS = { country: "country", sector_group: "sector_group", flow_kind: "flow_kind", lender: "org", from: "year_from", to: "year_to" };
+  const FLOW_KINDS = ["loan", "grant", "equity", "m_and_a", "construction_contract", "debt_relief", "unknown"];
+
+  function apiFilter(params) {
+    const q = new URLSearchParams();
+    for (const [k, a] of Object.entries(VIEW_FILTERS)) {
+      const v = (params.get(k) || "").trim();
+      if (v) q.set(a, v);
+    }
+    return q;
+  }
+
+  function withQuery(path, q) {
+    const s = q.toString();
+    return s ? `${path}${path.includes("?") ? "&" : "?"}${s}` : path;
+  }
+
+  function yearsOf(params) {
+    const f = parseInt(params.get("from"), 10), t = parseInt(params.get("to"), 10);
+    return [Number.isInteger(f) ? f : null, Number.isInteger(t) ? t : null];
+  }
+
+  async function lenderList() {
+    if (!state.lenders) state.lenders = (await api("/api/stats/flows?by=lender")).filter((r) => r.key && r.key !== "unattributed");
+    return state.lenders;
+  }
+
+  // The filter form: choosing a value (or Apply) rewrites the address, which redraws.
+  function viewFilters(params, base, lenders, extra) {
+    const form = h(
+      "form",
+      { class: "filters", id: "view-filters" },
+      select("country", state.countries.filter((c) => c.lac).map((c) => [c.iso3, c.name]).sort((a, b) => a[1].localeCompare(b[1])), params.get("country"), "All countries"),
+      select("sector_group", VOCAB.sector_group.map((v) => [v, label(v)]), params.get("sector_group"), "All sector groups"),
+      select("flow_kind", FLOW_KINDS.map((v) => [v, label(v)]), params.get("flow_kind"), "All flow kinds"),
+      select("lender", lenders.map((r) => [r.key, r.label]), params.get("lender"), "All lenders"),
+      h("input", { type: "number", name: "from", placeholder: "From year", min: 1900, max: 2100, value: params.get("from") || "", "aria-label": "From year" }),
+      h("input", { type: "number", name: "to", placeholder: "To year", min: 1900, max: 2100, value: params.get("to") || "", "aria-label": "To year" }),
+      extra || null,
+      h("button", { type: "submit" }, "Apply"),
+      h("a", { href: base, class: "reset" }, "Clear")
+    );
+    const go = () => {
+      const next = new URLSearchParams();
+      for (const [k, v] of new FormData(form)) if (String(v).trim()) next.set(k, String(v).trim());
+      const qs = next.toString();
+      location.hash = qs ? `${base}?${qs}` : base;
+    };
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      go();
+    });
+    for (const el of form.querySelectorAll("select, input[type=checkbox]")) el.addEventListener("change", go);
+    return form;
+  }
+
+  // The filters in words, for the line under the form.
+  function filterWords(params, lenders) {
+    const parts = [];
+    if (params.get("country")) parts.push(countryName(params.get("country")));
+    if (params.get("sector_group")) parts.push(label(params.get("sector_group")));
+    if (params.get("flow_kind")) parts.push(label(params.get("flow_kind")));
+    if (params.get("lender")) parts.push(`with ${(lenders.find((r) => r.key === params.get("lender")) || {}).label || params.get("lender")}`);
+    const [f, t] = yearsOf(params);
+    if (f !== null || t !== null) parts.push(f !== null && t !== null ? `${f}–${t}` : f !== null ? `from ${f}` : `to ${t}`);
+    return parts;
+  }
+
   // ---- overview ----------------------------------------------------------------------
-  async function overview() {
-    const [meta, byYear, share, byKind, byLender] = await Promise.all([
+  async function overview(params) {
+    const q = apiFilter(params);
+    const years = yearsOf(params);
+    const [meta, byYear, share, byKind, byLender, byCountry, lenders] = await Promise.all([
       api("/api/meta"),
-      api("/api/stats/flows?by=year&split=sector_group"),
-      api("/api/stats/frontier-share?by=year"),
-      api("/api/stats/flows?by=flow_kind"),
-      api("/api/stats/flows?by=lender"),
+      api(withQuery("/api/stats/flows?by=year&split=sector_group", q)),
+      api(withQuery("/api/stats/frontier-share?by=year", q)),
+      api(withQuery("/api/stats/flows?by=flow_kind", q)),
+      api(withQuery("/api/stats/flows?by=lender", q)),
+      api(withQuery("/api/stats/flows?by=country", q)),
+      lenderList(),
     ]);
     state.meta = meta;
     const c = meta.counts;
-    const top = state.countries.filter((x) => x.amount_usd > 0).slice(0, 12);
+    const top = byCountry.filter((x) => x.key && x.amount_usd > 0).slice(0, 12);
     const groups = Object.keys(Charts.GROUP_COLORS);
+    const words = filterWords(params, lenders);
+    const total = byKind.reduce((a, r) => a + (r.amount_usd || 0), 0);
+    const flows = byKind.reduce((a, r) => a + (r.count || 0), 0);
+    const byCountryRow = (iso3) => state.countries.find((x) => x.iso3 === iso3) || {};
     return h(
       "div",
       { class: "overview" },
       h("h1", {}, "China's finance, investment and contracts in Latin America and the Caribbean"),
-      h("p", { class: "lede" }, `${c.projects.toLocaleString()} projects, ${c.claims.toLocaleString()} sourced claims from ${c.sources.toLocaleString()} sources, ${c.events.toLocaleString()} recorded events.`),
+      h("p", { class: "lede" }, `${c.projects.toLocaleString()} projects, ${c.claims.toLocaleString()} sourced claims from ${c.sources.toLocaleString()} sources, ${c.events.toLocaleString()} recorded events. `, h("a", { href: "/api/export/datapackage.zip", id: "export-package" }, "Download everything as a data package (zip of CSV tables)"), "."),
+      viewFilters(params, "#/", lenders),
+      h("p", { class: "summary", id: "filter-total", "data-amount": String(total), "data-count": String(flows) }, `${words.length ? words.join(" · ") + ": " : "Everything: "}${usd(total)} in ${flows.toLocaleString()} counted flows.`),
       section(
         "Amounts by year, by sector group",
         Charts.legend(groups),
-        h("div", { class: "chart-wrap", id: "chart-by-year" }, Charts.stackedBars(byYear)),
-        caption(AGG_NOTE + " New frontier: digital and telecoms, renewable energy, electric vehicles and batteries, critical minerals such as lithium.")
+        h("div", { class: "chart-wrap", id: "chart-by-year" }, Charts.stackedBars(byYear, { years })),
+        caption(AGG_NOTE + " New frontier: digital and telecoms, renewable energy, electric vehicles and batteries, critical minerals such as lithium. Years with nothing recorded keep their place on the axis.")
       ),
-      Trade.overviewSection(api),
-      section("New-frontier share of each year's amount", h("div", { class: "chart-wrap" }, Charts.shareLine(share)), caption("Share of each year's total (constant 2021 USD, counted flows) in new-frontier sectors.")),
+      words.length ? null : Trade.overviewSection(api),
+      section("New-frontier share of each year's amount", h("div", { class: "chart-wrap", id: "chart-share" }, Charts.shareLine(share, { years })), caption("Share of each year's total (constant 2021 USD, counted flows) in new-frontier sectors.")),
       h(
         "div",
         { class: "grid2" },
-        section("By flow kind", Charts.bars(byKind.map((r) => ({ label: label(r.label), value: r.amount_usd, title: `${label(r.label)}: ${usd(r.amount_usd)}, ${r.count} flows` }))), caption(AGG_NOTE)),
+        section("By flow kind", h("div", { id: "chart-by-kind" }, Charts.bars(byKind.map((r) => ({ label: label(r.label), value: r.amount_usd, title: `${label(r.label)}: ${usd(r.amount_usd)}, ${r.count} flows` })))), caption(AGG_NOTE)),
         section(
           "By lender",
-          Charts.bars(byLender.slice(0, 12).map((r) => ({ label: r.label, value: r.amount_usd, href: `#/org/${enc(r.key)}` }))),
+          Charts.bars(byLender.slice(0, 12).map((r) => ({ label: r.label, value: r.amount_usd, href: r.key && r.key !== "unattributed" ? `#/org/${enc(r.key)}` : null }))),
           caption("Counted loans only; a loan with several Chinese lenders is split evenly among them; loans whose lender no source states are shown as such. " + AGG_NOTE)
         )
       ),
       section(
         "Top countries",
-        Charts.bars(top.map((x) => ({ label: x.name, value: x.amount_usd, href: `#/country/${x.iso3}`, title: `${x.name}: ${usd(x.amount_usd)}, ${x.counted_flows} counted flows. ${briWords(x)}` })), { width: 900 }),
-        caption(AGG_NOTE)
+        Charts.bars(top.map((x) => ({ label: x.label, value: x.amount_usd, href: `#/country/${x.key}`, title: `${x.label}: ${usd(x.amount_usd)}, ${x.count} counted flows. ${briWords(byCountryRow(x.key))}` })), { width: 900 }),
+        caption(AGG_NOTE + " "),
+        h("p", {}, h("a", { href: "#/countries" }, "Every country, sortable →"))
       ),
-      caption(`US dollar conversions: ${meta.conversion}.`)
+      caption(`US dollar conversions: ${meta.conversion}. The lender filter keeps the projects the organisation takes part in.`)
     );
   }
 
@@ -194,11 +278,13 @@
   }
 
   function drawMap(features, opts) {
-    const o = Object.assign({ width: 900, height: 760, box: LAC_BOX, markers: [], highlight: null, choropleth: true }, opts || {});
+    const o = Object.assign({ width: 900, height: 760, box: LAC_BOX, markers: [], ports: [], highlight: null, choropleth: true, amounts: null }, opts || {});
+    // Filtered totals per country when the map is filtered, else the counted totals.
+    const amountOf = (c) => (o.amounts ? o.amounts[c.iso3] || 0 : c.amount_usd);
     const project = Charts.projection(o.box, o.width, o.height);
     const byNumeric = {};
     for (const c of state.countries) byNumeric[String(Number(c.numeric))] = c;
-    const max = Math.max(1, ...state.countries.filter((c) => c.lac).map((c) => c.amount_usd));
+    const max = Math.max(1, ...state.countries.filter((c) => c.lac).map(amountOf));
     const root = Charts.svg("svg", { viewBox: `0 0 ${o.width} ${o.height}`, class: "map", role: "img" });
     root.appendChild(Charts.svg("rect", { x: 0, y: 0, width: o.width, height: o.height, class: "sea" }));
     for (const f of features) {
@@ -206,8 +292,8 @@
       const d = Charts.pathOf(f.geometry, project);
       if (!d) continue;
       const lac = c && c.lac;
-      const fill = o.highlight ? (c && c.iso3 === o.highlight ? "#4c6a92" : lac ? "#dfe4ea" : "#f2f2ef") : lac && o.choropleth ? Charts.choropleth(c.amount_usd, max) : "#f2f2ef";
-      const p = Charts.svg("path", { d, fill, class: lac ? "country lac" : "country", "data-iso3": c ? c.iso3 : null }, Charts.title(c ? `${c.name}: ${usd(c.amount_usd)} (${c.projects} projects)` : "—"));
+      const fill = o.highlight ? (c && c.iso3 === o.highlight ? "#4c6a92" : lac ? "#dfe4ea" : "#f2f2ef") : lac && o.choropleth ? Charts.choropleth(amountOf(c), max) : "#f2f2ef";
+      const p = Charts.svg("path", { d, fill, class: lac ? "country lac" : "country", "data-iso3": c ? c.iso3 : null }, Charts.title(c ? (o.amounts ? `${c.name}: ${usd(amountOf(c))} (filtered)` : `${c.name}: ${usd(c.amount_usd)} (${c.projects} projects)`) : "—"));
       if (lac) p.addEventListener("click", () => (location.hash = `#/country/${c.iso3}`));
       root.appendChild(p);
     }
@@ -223,10 +309,23 @@
       });
       root.appendChild(dot);
     }
+    // Ports with Chinese firms: diamonds, drawn over the project dots.
+    for (const m of o.ports) {
+      if (m.lat === null || m.lon === null || m.lat === undefined) continue;
+      const [x, y] = project([m.lon, m.lat]);
+      if (x < 0 || y < 0 || x > o.width || y > o.height) continue;
+      const d = `M${x.toFixed(1)},${(y - 6).toFixed(1)}L${(x + 6).toFixed(1)},${y.toFixed(1)}L${x.toFixed(1)},${(y + 6).toFixed(1)}L${(x - 6).toFixed(1)},${y.toFixed(1)}Z`;
+      const port = Charts.svg("path", { d, class: "port", "data-id": m.id }, Charts.title(`Port: ${m.name} (${countryName(m.country)})`));
+      port.addEventListener("click", (ev) => {
+        ev.stopPropagation();
+        location.hash = `#/project/${enc(m.id)}`;
+      });
+      root.appendChild(port);
+    }
     return root;
   }
 
-  function markerLegend() {
+  function markerLegend(ports) {
     const items = [
       [1, "exact location"],
       [3, "near a place or admin-2 area"],
@@ -239,20 +338,43 @@
       const s = Charts.svg("svg", { width: 16, height: 16, viewBox: "0 0 16 16" }, Charts.svg("circle", { cx: 8, cy: 8, r: st.r, class: st.cls }));
       el.appendChild(h("span", {}, s, text));
     }
+    if (ports) el.appendChild(h("span", {}, Charts.svg("svg", { width: 16, height: 16, viewBox: "0 0 16 16" }, Charts.svg("path", { d: "M8,2L14,8L8,14L2,8Z", class: "port" })), "port with Chinese firms"));
     return el;
   }
 
-  async function mapPage() {
-    const [features, page] = await Promise.all([atlas(), api("/api/projects?limit=1000&sort=-amount")]);
+  // The dataset `ruta import ports` writes (ports with Chinese firms).
+  const PORTS_DATASET = "LAC ports with Chinese firms";
+
+  async function mapPage(params) {
+    const q = apiFilter(params);
+    const showPorts = params.get("ports") === "1";
+    const filtered = q.toString() !== "";
+    const listQuery = new URLSearchParams(q);
+    listQuery.set("limit", "1000");
+    listQuery.set("sort", "-amount");
+    const portQuery = new URLSearchParams({ dataset: PORTS_DATASET, limit: "1000" });
+    if (params.get("country")) portQuery.set("country", params.get("country"));
+    const [features, page, byCountry, lenders, ports] = await Promise.all([
+      atlas(),
+      api(`/api/projects?${listQuery}`),
+      filtered ? api(withQuery("/api/stats/flows?by=country", q)) : null,
+      lenderList(),
+      showPorts ? api(`/api/projects?${portQuery}`) : null,
+    ]);
     const markers = page.items.filter((p) => p.lat !== null && p.lon !== null);
+    const amounts = byCountry ? Object.fromEntries(byCountry.filter((r) => r.key).map((r) => [r.key, r.amount_usd])) : null;
+    const portItems = ports ? ports.items.filter((p) => p.lat !== null && p.lon !== null) : [];
+    const toggle = h("label", { class: "toggle" }, h("input", { type: "checkbox", name: "ports", value: "1", checked: showPorts ? "checked" : null, id: "ports-toggle" }), " Ports with Chinese firms");
+    const words = filterWords(params, lenders);
     return h(
       "div",
       { class: "map-page" },
       h("h1", {}, "Map of Latin America and the Caribbean"),
-      h("p", { class: "lede" }, "Countries shaded by the total that counts in aggregates (constant 2021 USD, log scale); dots are the 1,000 largest projects with a location. Click a country for its page, a dot for its project."),
-      markerLegend(),
-      h("div", { class: "map-wrap", id: "map" }, drawMap(features, { markers })),
-      caption("Boundaries: Natural Earth 1:50m (world-atlas), bundled with ruta. " + AGG_NOTE)
+      viewFilters(params, "#/map", lenders, toggle),
+      h("p", { class: "lede" }, `${words.length ? words.join(" · ") + ": c" : "C"}ountries shaded by the total that counts in aggregates (constant 2021 USD, log scale); dots are the ${markers.length.toLocaleString()} largest matching projects with a location${showPorts ? `; diamonds the ${portItems.length} ports with Chinese firms (ruta import ports)` : ""}. Click a country for its page, a dot for its project.`),
+      markerLegend(showPorts),
+      h("div", { class: "map-wrap", id: "map" }, drawMap(features, { markers, amounts, ports: portItems })),
+      caption("Boundaries: Natural Earth 1:50m (world-atlas), bundled with ruta. " + AGG_NOTE + (showPorts ? " The port layer follows the country filter only." : ""))
     );
   }
 
@@ -514,6 +636,280 @@
       Debt.countrySection(api, c.iso3, c.name),
       section("Largest projects", table(["Project", "Sector group", "Flow", "Amount (2021 USD)", "Year"], c.top_projects.map((p) => [projectLink(p.id, p.name), label(p.sector_group), label(p.flow_kind), usd(p.amount_usd), p.year === null ? "—" : String(p.year)]), { numeric: [3, 4] }), h("p", {}, h("a", { href: `#/projects?country=${c.iso3}` }, "All projects in " + c.name + " →"))),
       section("Events", c.events.length ? h("ol", { class: "timeline" }, c.events.map((e) => h("li", { class: e.problem ? "problem" : "milestone" }, h("span", { class: "date" }, e.date || "undated"), h("span", { class: "kind" }, label(e.kind)), " ", projectLink(e.project_id, e.project_name), h("p", {}, e.summary)))) : h("p", { class: "muted" }, "No events recorded."))
+    );
+  }
+
+  // ---- problems ----------------------------------------------------------------------
+  // The populations of /api/stats/problems, in the words `ruta problems` prints.
+  const POPULATIONS = {
+    "infrastructure-finance": "infrastructure projects with Chinese finance: traditional infrastructure and new-frontier projects with at least one counted loan or grant (the population of AidData's 35 % figure)",
+    "all-counted": "every project with at least one counted flow",
+  };
+  const EVENT_KINDS = ["corruption", "protest", "labour_abuse", "environmental_harm", "structural_defect", "delay_cost_overrun", "arbitration", "debt_distress", "cancellation", "inauguration", "milestone"];
+  const EVENT_COLORS = {
+    corruption: "#8e3b46", protest: "#d9822b", labour_abuse: "#b3541e", environmental_harm: "#5b8c3a", structural_defect: "#7a5c3e",
+    delay_cost_overrun: "#c9a227", arbitration: "#4c6a92", debt_distress: "#9b5fa8", cancellation: "#1d2530", inauguration: "#7fb3d5", milestone: "#a7b1bd",
+  };
+
+  function pct(rate) {
+    return rate === null || rate === undefined ? "—" : `${(rate * 100).toFixed(1)}%`;
+  }
+
+  function rateBars(rows, href, width) {
+    const shown = rows.filter((r) => r.projects > 0).slice(0, 15);
+    if (!shown.length) return h("p", { class: "muted" }, "No projects in the population.");
+    return Charts.bars(
+      shown.map((r) => ({
+        label: r.label,
+        value: r.rate || 0,
+        valueText: `${pct(r.rate)} (${r.with_problems} of ${r.projects})`,
+        title: `${r.label}: ${r.with_problems} of ${r.projects} projects met at least one problem (${pct(r.rate)})`,
+        href: href ? href(r) : null,
+        color: "#b3541e",
+      })),
+      { width: width || 560 }
+    );
+  }
+
+  // Every event (all pages of /api/events), for the chart over time.
+  async function allEvents() {
+    const out = [];
+    let offset = 0;
+    for (let i = 0; i < 50; i++) {
+      const page = await api(`/api/events?limit=1000&offset=${offset}`);
+      out.push(...page.items);
+      if (page.next_offset === null) break;
+      offset = page.next_offset;
+    }
+    return out;
+  }
+
+  function eventSource(s) {
+    const name = [s.publisher, s.title].filter(Boolean).join(" — ") || s.file || `source ${s.id}`;
+    return s.url ? h("a", { href: s.url, rel: "noopener noreferrer", target: "_blank" }, name) : name;
+  }
+
+  async function problemsPage(params) {
+    const population = params.get("population") === "all-counted" ? "all-counted" : "infrastructure-finance";
+    const pq = `population=${population}`;
+    const eq = new URLSearchParams();
+    for (const k of ["q", "kind"]) if ((params.get(k) || "").trim()) eq.set(k, params.get(k).trim());
+    if (params.get("problems") === "1") eq.set("problems", "true");
+    if (params.get("unattached") === "1") eq.set("unattached", "true");
+    const limit = 100;
+    const offset = Math.max(0, Number(params.get("offset") || 0) | 0);
+    const listQuery = new URLSearchParams(eq);
+    listQuery.set("limit", String(limit));
+    listQuery.set("offset", String(offset));
+    const [bySector, byCountry, byLender, everything, page] = await Promise.all([
+      api(`/api/stats/problems?by=sector_group&${pq}`),
+      api(`/api/stats/problems?by=country&${pq}`),
+      api(`/api/stats/problems?by=lender&${pq}`),
+      allEvents(),
+      api(`/api/events?${listQuery}`),
+    ]);
+    // Each project has one sector group: the groups add up to the population.
+    const projects = bySector.reduce((a, r) => a + r.projects, 0);
+    const withProblems = bySector.reduce((a, r) => a + r.with_problems, 0);
+    const overall = projects ? withProblems / projects : null;
+    const timeRows = [];
+    let undated = 0;
+    for (const e of everything) {
+      const y = e.date ? parseInt(e.date.slice(0, 4), 10) : NaN;
+      if (!Number.isInteger(y)) {
+        undated++;
+        continue;
+      }
+      const row = timeRows.find((r) => r.key === y && r.split === e.kind);
+      if (row) row.count++;
+      else timeRows.push({ key: y, split: e.kind, count: 1 });
+    }
+    const kindsSeen = EVENT_KINDS.filter((k) => everything.some((e) => e.kind === k));
+    const popForm = h(
+      "form",
+      { class: "filters" },
+      select("population", [["infrastructure-finance", "Infrastructure projects with Chinese finance"], ["all-counted", "Every project with a counted flow"]], population, "Population"),
+    );
+    popForm.querySelector("select").addEventListener("change", (ev) => {
+      const next = new URLSearchParams(params);
+      next.set("population", ev.target.value || "infrastructure-finance");
+      next.delete("offset");
+      location.hash = `#/problems?${next}`;
+    });
+    const searchForm = h(
+      "form",
+      { class: "filters", id: "event-filters" },
+      h("input", { type: "search", name: "q", placeholder: "Words of the summary, project or quotes", value: params.get("q") || "", "aria-label": "Search events" }),
+      select("kind", EVENT_KINDS.map((k) => [k, label(k)]), params.get("kind"), "Every kind"),
+      h("label", { class: "toggle" }, h("input", { type: "checkbox", name: "problems", value: "1", checked: params.get("problems") === "1" ? "checked" : null }), " problems only"),
+      h("label", { class: "toggle" }, h("input", { type: "checkbox", name: "unattached", value: "1", checked: params.get("unattached") === "1" ? "checked" : null }), " unattached only"),
+      h("button", { type: "submit" }, "Search")
+    );
+    const goSearch = () => {
+      const next = new URLSearchParams();
+      if (params.get("population")) next.set("population", params.get("population"));
+      for (const [k, v] of new FormData(searchForm)) if (String(v).trim()) next.set(k, String(v).trim());
+      location.hash = `#/problems?${next}`;
+    };
+    searchForm.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      goSearch();
+    });
+    for (const el of searchForm.querySelectorAll("select, input[type=checkbox]")) el.addEventListener("change", goSearch);
+    const pageLink = (off, text) => {
+      const n = new URLSearchParams(params);
+      n.set("offset", String(off));
+      return h("a", { href: `#/problems?${n}`, class: "button" }, text);
+    };
+    return h(
+      "div",
+      { class: "problems" },
+      h("h1", {}, "Implementation problems"),
+      popForm,
+      h(
+        "p",
+        { class: "lede", id: "problem-rate", "data-projects": String(projects), "data-with-problems": String(withProblems) },
+        `${withProblems.toLocaleString()} of ${projects.toLocaleString()} projects (${pct(overall)}) met at least one sourced problem — corruption, protest, labour abuse, environmental harm, structural defect, delay or cost overrun, arbitration, debt distress or cancellation. `,
+        h("span", { class: "denominator" }, `Denominator: ${POPULATIONS[population]}.`)
+      ),
+      h(
+        "div",
+        { class: "grid2" },
+        section("Rate by sector group", h("div", { id: "rate-by-sector" }, rateBars(bySector, (r) => (r.key ? `#/projects?sector_group=${enc(r.key)}` : null)))),
+        section("Rate by lender", h("div", { id: "rate-by-lender" }, rateBars(byLender, (r) => (r.key && r.key !== "unattributed" ? `#/org/${enc(r.key)}` : null))), caption("A project counts once for each Chinese lender of its counted loans."))
+      ),
+      section("Rate by country", h("div", { id: "rate-by-country" }, rateBars(byCountry, (r) => (r.key ? `#/country/${enc(r.key)}` : null), 1100)), caption("The 15 countries with the most projects in the population.")),
+      section(
+        "Events over time, by kind",
+        Charts.legend(kindsSeen, EVENT_COLORS, Object.fromEntries(EVENT_KINDS.map((k) => [k, label(k)]))),
+        h("div", { class: "chart-wrap", id: "events-by-year" }, timeRows.length ? Charts.stackedBars(timeRows, { order: EVENT_KINDS, colors: EVENT_COLORS, labels: Object.fromEntries(EVENT_KINDS.map((k) => [k, label(k)])), value: (r) => r.count, format: (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)), unit: "events", height: 260 }) : h("p", { class: "muted" }, "No dated events.")),
+        caption(`Every recorded event (${everything.length.toLocaleString()}), problems and milestones, by the year a source dates it${undated ? `; ${undated} undated not shown` : ""}. Years with none keep their place on the axis.`)
+      ),
+      section(
+        "Every event",
+        searchForm,
+        h("p", { class: "summary", id: "events-total", "data-total": String(page.total) }, `${page.total.toLocaleString()} events match.`),
+        table(
+          ["Date", "Kind", "Project", "Country", "What happened", "Sources"],
+          page.items.map((e) => {
+            const cells = [
+              e.date || "undated",
+              label(e.kind),
+              e.project_id ? projectLink(e.project_id, e.project_name || e.project_id) : h("span", { class: "muted unattached" }, "unattached"),
+              e.country ? h("a", { href: `#/country/${e.country}` }, countryName(e.country)) : "—",
+              e.summary,
+              e.sources.length ? h("ul", { class: "sources" }, e.sources.map((x) => h("li", {}, eventSource(x)))) : "—",
+            ];
+            cells.rowClass = e.problem ? "problem" : null;
+            return cells;
+          }),
+          { class: "data events" }
+        ),
+        h(
+          "div",
+          { class: "pager" },
+          offset > 0 ? pageLink(Math.max(0, offset - limit), "← Previous") : null,
+          h("span", {}, page.total ? `${offset + 1}–${offset + page.items.length} of ${page.total.toLocaleString()}` : "No events"),
+          page.next_offset !== null ? pageLink(page.next_offset, "Next →") : null
+        ),
+        caption("An unattached event is one no project could be identified for.")
+      )
+    );
+  }
+
+  // ---- countries ---------------------------------------------------------------------
+  // The World Bank's latest year of actual debt service (2024–25 are its projections).
+  const DEBT_YEAR = 2023;
+  const KIND_COLUMNS = [
+    ["loan", "Loans"],
+    ["grant", "Grants"],
+    ["equity", "Equity"],
+    ["m_and_a", "M&A"],
+    ["construction_contract", "Contracts"],
+  ];
+
+  async function countriesPage(params) {
+    const [byKind, problems, service, trade] = await Promise.all([
+      api("/api/stats/flows?by=country&split=flow_kind"),
+      api("/api/stats/problems?by=country"),
+      api(`/api/debt/service?by=country&year_from=${DEBT_YEAR}&year_to=${DEBT_YEAR}`),
+      api("/api/trade/countries"),
+    ]);
+    const rows = state.countries.filter((c) => c.lac).map((c) => {
+      const kinds = {};
+      for (const r of byKind) if (r.key === c.iso3) kinds[r.split] = (kinds[r.split] || 0) + r.amount_usd;
+      const other = Object.entries(kinds).filter(([k]) => !KIND_COLUMNS.some(([x]) => x === k)).reduce((a, [, v]) => a + v, 0);
+      const pr = problems.find((r) => r.key === c.iso3) || null;
+      const ds = service.find((r) => r.key === c.iso3) || null;
+      const tr = trade.find((r) => r.country === c.iso3) || null;
+      return {
+        c,
+        name: c.name,
+        bri: c.bri_member ? 2 : c.bri_listed ? 1 : 0,
+        amount: c.amount_usd,
+        kinds,
+        other,
+        rate: pr && pr.projects ? pr.rate : null,
+        pr,
+        reported: ds ? ds.reported_usd : null,
+        projected: ds ? ds.projected_usd : null,
+        trade: tr ? (tr.export_usd || 0) + (tr.import_usd || 0) : null,
+        tr,
+      };
+    });
+    const COLS = [
+      ["name", "Country", (r) => r.name],
+      ["bri", "Belt and Road", (r) => r.bri],
+      ["amount", "Counted total", (r) => r.amount],
+      ...KIND_COLUMNS.map(([k, t]) => [k, t, (r) => r.kinds[k] || 0]),
+      ["other", "Other", (r) => r.other],
+      ["rate", "Problem rate", (r) => r.rate],
+      ["reported", `Debt service ${DEBT_YEAR}, reported`, (r) => r.reported],
+      ["projected", `Debt service ${DEBT_YEAR}, projected`, (r) => r.projected],
+      ["trade", "Trade with China", (r) => r.trade],
+    ];
+    const sort = params.get("sort") || "-amount";
+    const desc = sort.startsWith("-");
+    const col = COLS.find((x) => x[0] === sort.replace(/^-/, "")) || COLS[2];
+    rows.sort((a, b) => {
+      const x = col[2](a), y = col[2](b);
+      if (x === null || x === undefined) return y === null || y === undefined ? a.name.localeCompare(b.name) : 1;
+      if (y === null || y === undefined) return -1;
+      const d = typeof x === "string" ? x.localeCompare(y) : x - y;
+      return (desc ? -d : d) || a.name.localeCompare(b.name);
+    });
+    const headers = COLS.map(([k, t]) => {
+      const active = col[0] === k;
+      const next = active && !desc ? `-${k}` : active ? k : k === "name" ? k : `-${k}`;
+      return h("a", { href: `#/countries?sort=${next}`, class: active ? "sorted" : null, "data-sort": k, title: "Sort by this column" }, t, active ? (desc ? " ▼" : " ▲") : "");
+    });
+    const briCell = (c) => (c.bri_member ? `member since ${c.bri_joined || "?"}` : c.bri_listed && c.bri_exited ? `left ${c.bri_exited}` : "no");
+    return h(
+      "div",
+      { class: "countries" },
+      h("h1", {}, "Countries"),
+      h("p", { class: "lede" }, "The 33 Latin American and Caribbean states: what counts in totals, by flow kind; the problem rate; Belt and Road membership; debt service to China; goods trade with China. Click a column to sort, a country for its page."),
+      table(
+        headers,
+        rows.map((r) => {
+          const cells = [
+            h("a", { href: `#/country/${r.c.iso3}` }, r.name),
+            briCell(r.c),
+            usd(r.amount),
+            ...KIND_COLUMNS.map(([k]) => (r.kinds[k] ? usd(r.kinds[k]) : "—")),
+            r.other ? usd(r.other) : "—",
+            r.pr && r.pr.projects ? `${pct(r.rate)} (${r.pr.with_problems} of ${r.pr.projects})` : "—",
+            usd(r.reported),
+            usd(r.projected),
+            r.tr ? `${usd(r.trade)} (${r.tr.year})` : "—",
+          ];
+          cells.rowClass = `iso-${r.c.iso3}`;
+          return cells;
+        }),
+        { class: "data countries", numeric: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] }
+      ),
+      caption(AGG_NOTE),
+      caption(`Problem rate: projects with at least one sourced problem event, of ${POPULATIONS["infrastructure-finance"]}. Debt service: principal and interest to Chinese creditors in ${DEBT_YEAR}, as the World Bank's International Debt Statistics report it (imported with ruta import wb-ids) and as ruta's loan schedules project it (nominal USD; see each country page for the assumptions). Trade: goods exports and imports between China and the country in the latest year the imported files cover (nominal USD, the display rule's side of the mirror).`)
     );
   }
 

@@ -64,12 +64,28 @@ const Charts = (() => {
     return 10 * p;
   }
 
-  // Stacked bars: rows [{key, split, amount_usd, count}], one bar per key.
+  // Every year from the first to the last (or the range asked for), so a year with
+  // nothing shows as an empty slot instead of disappearing from the axis.
+  function yearRange(keys, range) {
+    const ys = keys.filter((k) => Number.isInteger(k));
+    const lo = range && Number.isInteger(range[0]) ? range[0] : ys.length ? Math.min(...ys) : null;
+    const hi = range && Number.isInteger(range[1]) ? range[1] : ys.length ? Math.max(...ys) : null;
+    if (lo === null || hi === null || hi < lo || hi - lo > 300) return keys;
+    const out = [];
+    for (let y = lo; y <= hi; y++) out.push(y);
+    return out;
+  }
+
+  // Stacked bars: rows [{key, split, amount_usd, count}], one bar per key. Year keys are
+  // filled in from the first to the last year (or `opts.years`, [from, to]): empty years
+  // stay on the axis. `opts.colors`, `opts.labels`, `opts.value` (the row's number),
+  // `opts.format` and `opts.unit` make it serve counts as well as dollars.
   function stackedBars(rows, opts) {
-    const o = Object.assign({ width: 900, height: 320, order: Object.keys(GROUP_COLORS) }, opts || {});
-    const keys = [...new Set(rows.map((r) => r.key))].filter((k) => k !== null).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const o = Object.assign({ width: 900, height: 320, order: Object.keys(GROUP_COLORS), colors: GROUP_COLORS, labels: GROUP_LABELS, value: (r) => r.amount_usd, format: usd, unit: "projects", years: null }, opts || {});
+    let keys = [...new Set(rows.map((r) => r.key))].filter((k) => k !== null).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (keys.every((k) => Number.isInteger(k))) keys = yearRange(keys, o.years);
     const totals = {};
-    for (const r of rows) if (r.key !== null) totals[r.key] = (totals[r.key] || 0) + r.amount_usd;
+    for (const r of rows) if (r.key !== null) totals[r.key] = (totals[r.key] || 0) + o.value(r);
     const max = niceMax(Math.max(0, ...Object.values(totals)));
     const m = { l: 64, r: 10, t: 10, b: 40 };
     const w = o.width - m.l - m.r, h = o.height - m.t - m.b;
@@ -77,38 +93,44 @@ const Charts = (() => {
     for (let i = 0; i <= 4; i++) {
       const y = m.t + h - (h * i) / 4;
       root.appendChild(svg("line", { x1: m.l, x2: m.l + w, y1: y, y2: y, class: "grid" }));
-      root.appendChild(svg("text", { x: m.l - 6, y: y + 4, class: "axis", "text-anchor": "end" }, usd((max * i) / 4)));
+      root.appendChild(svg("text", { x: m.l - 6, y: y + 4, class: "axis", "text-anchor": "end" }, o.format((max * i) / 4)));
     }
     const bw = keys.length ? w / keys.length : w;
+    const every = Math.max(1, Math.ceil(keys.length / 20));
     keys.forEach((k, i) => {
       let y0 = 0;
       const x = m.l + i * bw + bw * 0.1;
+      const mine = rows.filter((x) => x.key === k);
+      if (!mine.some((r) => o.value(r) > 0)) {
+        // An empty year: a slot with its label and a tooltip saying so.
+        root.appendChild(svg("rect", { x, y: m.t, width: bw * 0.8, height: h, class: "empty", "data-key": k }, title(`${k}: nothing recorded`)));
+      }
       for (const g of o.order) {
-        const r = rows.find((x) => x.key === k && x.split === g);
-        if (!r || !(r.amount_usd > 0)) continue;
-        const bh = (r.amount_usd / max) * h;
+        const r = mine.find((x) => x.split === g);
+        if (!r || !(o.value(r) > 0)) continue;
+        const bh = (o.value(r) / max) * h;
         root.appendChild(
-          svg("rect", { x, y: m.t + h - y0 - bh, width: bw * 0.8, height: bh, fill: GROUP_COLORS[g] || "#999", class: "bar", "data-key": k, "data-split": g },
-            title(`${k} · ${GROUP_LABELS[g] || g}: ${usd(r.amount_usd)} (${r.count} projects)`)));
+          svg("rect", { x, y: m.t + h - y0 - bh, width: bw * 0.8, height: bh, fill: o.colors[g] || "#999", class: "bar", "data-key": k, "data-split": g },
+            title(`${k} · ${o.labels[g] || g}: ${o.format(o.value(r))}${r.count !== undefined ? ` (${r.count} ${o.unit})` : ""}`)));
         y0 += bh;
       }
-      const every = Math.max(1, Math.ceil(keys.length / 20));
       if (i % every === 0) {
-        root.appendChild(svg("text", { x: x + bw * 0.4, y: m.t + h + 16, class: "axis", "text-anchor": "middle" }, String(k)));
+        root.appendChild(svg("text", { x: x + bw * 0.4, y: m.t + h + 16, class: "axis", "text-anchor": "middle", "data-year": k }, String(k)));
       }
     });
     return root;
   }
 
-  function legend(groups) {
+  function legend(groups, colors, labels) {
+    const cs = colors || GROUP_COLORS, ls = labels || GROUP_LABELS;
     const el = document.createElement("div");
     el.className = "legend";
-    for (const g of groups || Object.keys(GROUP_COLORS)) {
+    for (const g of groups || Object.keys(cs)) {
       const item = document.createElement("span");
       const sw = document.createElement("i");
-      sw.style.background = GROUP_COLORS[g] || "#999";
+      sw.style.background = cs[g] || "#999";
       item.appendChild(sw);
-      item.appendChild(document.createTextNode(GROUP_LABELS[g] || g));
+      item.appendChild(document.createTextNode(ls[g] || g));
       el.appendChild(item);
     }
     return el;
@@ -140,7 +162,7 @@ const Charts = (() => {
 
   // A line of shares 0..1 by year: rows [{key, share}].
   function shareLine(rows, opts) {
-    const o = Object.assign({ width: 900, height: 200 }, opts || {});
+    const o = Object.assign({ width: 900, height: 200, years: null }, opts || {});
     const pts = rows.filter((r) => r.share !== null && r.share !== undefined);
     const m = { l: 64, r: 10, t: 10, b: 30 };
     const w = o.width - m.l - m.r, h = o.height - m.t - m.b;
@@ -151,16 +173,19 @@ const Charts = (() => {
       root.appendChild(svg("text", { x: m.l - 6, y: y + 4, class: "axis", "text-anchor": "end" }, `${i * 25}%`));
     }
     if (!pts.length) return root;
-    const k0 = pts[0].key, k1 = pts[pts.length - 1].key;
+    const span = yearRange(pts.map((p) => p.key), o.years);
+    const k0 = span[0], k1 = span[span.length - 1];
     const x = (k) => m.l + (k1 === k0 ? w / 2 : ((k - k0) / (k1 - k0)) * w);
     const y = (s) => m.t + h - s * h;
     root.appendChild(svg("polyline", { points: pts.map((p) => `${x(p.key)},${y(p.share)}`).join(" "), class: "share" }));
     for (const p of pts) {
       root.appendChild(svg("circle", { cx: x(p.key), cy: y(p.share), r: 3, class: "share-dot" }, title(`${p.key}: ${(p.share * 100).toFixed(1)}% new frontier (${usd(p.new_frontier_usd)} of ${usd(p.amount_usd)})`)));
     }
-    const every = Math.max(1, Math.ceil(pts.length / 16));
-    pts.forEach((p, i) => {
-      if (i % every === 0) root.appendChild(svg("text", { x: x(p.key), y: m.t + h + 16, class: "axis", "text-anchor": "middle" }, String(p.key)));
+    // The axis names every year of the range (empty years included), not only those
+    // with a point.
+    const every = Math.max(1, Math.ceil(span.length / 16));
+    span.forEach((k, i) => {
+      if (i % every === 0) root.appendChild(svg("text", { x: x(k), y: m.t + h + 16, class: "axis", "text-anchor": "middle", "data-year": k }, String(k)));
     });
     return root;
   }
@@ -217,5 +242,5 @@ const Charts = (() => {
     return { r: 3, cls: "marker country" };
   }
 
-  return { svg, title, usd, stackedBars, legend, bars, shareLine, projection, pathOf, choropleth, markerStyle, GROUP_COLORS, GROUP_LABELS };
+  return { svg, title, usd, yearRange, stackedBars, legend, bars, shareLine, projection, pathOf, choropleth, markerStyle, GROUP_COLORS, GROUP_LABELS };
 })();

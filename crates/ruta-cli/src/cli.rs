@@ -345,6 +345,10 @@ pub struct StatsArgs {
     /// Group by year, country, sector-group, flow-kind or lender
     #[arg(long, value_name = "DIM", value_parser = parse_by, default_value = "year")]
     pub by: ruta_store::flows::StatsBy,
+    /// Each year's new-frontier share instead (digital, renewables, EVs and batteries,
+    /// critical minerals): total, new-frontier amount and share per year
+    #[arg(long, conflicts_with = "by")]
+    pub frontier_share: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]

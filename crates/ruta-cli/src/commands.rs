@@ -416,8 +416,52 @@ fn flows(db: &Path, a: FlowsArgs) -> Result<()> {
     Ok(())
 }
 
+/// `ruta stats --frontier-share`: per year, the counted total, its new-frontier part and
+/// the share (`/api/stats/frontier-share?by=year`).
+fn frontier_share(store: &Store, a: &StatsArgs) -> Result<()> {
+    let rows = flowq::frontier_share(store.conn(), &a.filter.filter())?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let cols = [
+        "key",
+        "amount_usd",
+        "new_frontier_usd",
+        "share",
+        "count",
+        "new_frontier_count",
+    ];
+    match a.format {
+        Format::Json => output::json(&mut out, &rows)?,
+        Format::Csv => output::csv_rows(&mut out, &rows, &cols)?,
+        Format::Table => {
+            let mut t = Table::new(&["year", "amount_usd", "new_frontier_usd", "share", "flows"])
+                .right_align(&[1, 2, 3, 4]);
+            for r in &rows {
+                t.row(vec![
+                    r.key.to_string(),
+                    usd(Some(r.amount_usd)),
+                    usd(Some(r.new_frontier_usd)),
+                    r.share
+                        .map(|s| format!("{:.1}%", s * 100.0))
+                        .unwrap_or_else(|| "-".into()),
+                    format!("{} of {}", r.new_frontier_count, r.count),
+                ]);
+            }
+            t.write(&mut out)?;
+            writeln!(
+                out,
+                "new frontier: digital and telecoms, renewable energy, EVs and batteries, critical minerals; counted flows, constant 2021 USD"
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
 fn stats(db: &Path, a: StatsArgs) -> Result<()> {
     let store = open_for_reading(db)?;
+    if a.frontier_share {
+        return frontier_share(&store, &a);
+    }
     let rows = flowq::stats(store.conn(), a.by, &a.filter.filter())?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     match a.format {

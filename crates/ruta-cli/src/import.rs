@@ -30,11 +30,34 @@ impl Progress for Bar {
             b.set_position(done);
         }
     }
-    fn finish(&self) {
+    /// After the bytes are read the bar becomes a spinner naming the phase, so a long
+    /// link or commit (totals rebuilt for a large file) does not look like a hang.
+    fn phase(&self, what: &str) {
         if let Some(b) = &self.0 {
-            b.finish_and_clear();
+            let file = b.message();
+            let file = file.split(':').next().unwrap_or_default().to_string();
+            b.set_style(
+                ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            b.set_message(format!("{file}: {what}…"));
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
         }
     }
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.disable_steady_tick();
+            b.finish_and_clear();
+            // The next file starts as a bar again.
+            b.set_style(bar_style());
+        }
+    }
+}
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
 
 fn bar(files: usize) -> Bar {
@@ -42,11 +65,7 @@ fn bar(files: usize) -> Bar {
         return Bar(None);
     }
     let b = ProgressBar::new(0);
-    b.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    b.set_style(bar_style());
     let _ = files;
     Bar(Some(b))
 }

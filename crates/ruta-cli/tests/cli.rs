@@ -681,3 +681,35 @@ fn problems_rates_golden() {
     let bad = ruta(&db, &["problems", "--by", "planet"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn stats_frontier_share_and_sort_with_a_space() {
+    let (_d, db) = tmp();
+    let rows = ok_json(ruta(
+        &db,
+        &["stats", "--frontier-share", "--format", "json"],
+    ));
+    let rows = rows.as_array().expect("array");
+    assert!(!rows.is_empty());
+    for r in rows {
+        let s = r["share"].as_f64().unwrap_or(0.0);
+        assert!((0.0..=1.0).contains(&s), "{r}");
+        assert!(r["new_frontier_usd"].as_f64().unwrap() <= r["amount_usd"].as_f64().unwrap());
+    }
+    let table = ruta(&db, &["stats", "--frontier-share"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        !text.contains("2,0"),
+        "a year with a thousands separator:\n{text}"
+    );
+    // `--sort -amount` (a value that starts with a dash) as well as `--sort=-amount`.
+    let a = ok_json(ruta(
+        &db,
+        &["projects", "--sort", "-amount", "--format", "json"],
+    ));
+    let b = ok_json(ruta(
+        &db,
+        &["projects", "--sort=-amount", "--format", "json"],
+    ));
+    assert_eq!(a, b);
+}

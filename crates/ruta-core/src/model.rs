@@ -266,6 +266,21 @@ impl ClaimValue {
         }
     }
 
+    /// The rendering of a value of `field`: a year (`year`, `…_year`) is written as a
+    /// year ("2011", never "2,011"); anything else as `display`.
+    pub fn display_for(&self, field: &str) -> String {
+        match self {
+            ClaimValue::Number { value }
+                if (field == "year" || field.ends_with("_year"))
+                    && value.fract() == 0.0
+                    && value.abs() < 1e6 =>
+            {
+                format!("{}", *value as i64)
+            }
+            _ => self.display(),
+        }
+    }
+
     /// A short human rendering ("USD 3,600,000,000 (2024)", "17,000 cracks").
     pub fn display(&self) -> String {
         match self {
@@ -614,3 +629,16 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("jurisdiction", "text: the courts with jurisdiction"),
     ("guarantor", "text: the guarantor the contract names"),
 ];
+
+#[cfg(test)]
+mod display_tests {
+    use super::ClaimValue;
+
+    #[test]
+    fn years_have_no_thousands_separator() {
+        let y = ClaimValue::Number { value: 2011.0 };
+        assert_eq!(y.display_for("year"), "2011");
+        assert_eq!(y.display_for("commitment_year"), "2011");
+        assert_eq!(y.display_for("quantity"), "2,011");
+    }
+}

@@ -354,6 +354,8 @@ impl TableReport {
 pub trait Progress {
     fn start(&self, _file: &Path, _total: u64) {}
     fn update(&self, _done: u64) {}
+    /// The file is read; what runs now has no byte count ("linking", "committing").
+    fn phase(&self, _what: &str) {}
     fn finish(&self) {}
 }
 
@@ -411,6 +413,7 @@ pub fn import_file(
         };
         if ok && !opts.dry_run {
             if opts.link {
+                progress.phase("linking");
                 report.link = link::link_written(&mut w).map_err(ImportError::Store)?;
             }
             w.log_import(
@@ -424,6 +427,7 @@ pub fn import_file(
                 &started_at,
             )
             .map_err(ImportError::Store)?;
+            progress.phase("committing (rebuilding totals)");
             w.commit().map_err(ImportError::Store)?;
         }
         Ok(ok)

@@ -50,6 +50,11 @@ pub fn routes(state: Arc<AppState>) -> Router {
         .route("/api/meta", get(meta))
         .route("/api/trade", get(crate::trade::trade_rows))
         .route("/api/trade/totals", get(crate::trade::trade_totals))
+        .route("/api/trade/countries", get(crate::trade::trade_countries))
+        .route(
+            "/api/export/datapackage.zip",
+            get(crate::package::datapackage),
+        )
         .route("/api/debt/schedule", get(crate::debt::schedule))
         .route("/api/debt/service", get(crate::debt::service))
         .route("/api/debt/loans", get(crate::debt::loans))
@@ -1101,7 +1106,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "ruta", description = "An open observatory of China's finance, investment and trade in Latin America and the Caribbean. Every number traces to a source; sources that disagree are kept side by side."),
-    paths(projects, project, projects_csv, projects_geojson, flow_list, link_candidates, flows, frontier_share, problems, events, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals, crate::debt::schedule, crate::debt::service, crate::debt::loans),
+    paths(projects, project, projects_csv, projects_geojson, flow_list, link_candidates, flows, frontier_share, problems, events, countries, country, organizations, organization, source, search, evidence, meta, import, crate::trade::trade_rows, crate::trade::trade_totals, crate::trade::trade_countries, crate::package::datapackage, crate::debt::schedule, crate::debt::service, crate::debt::loans),
     modifiers(&BearerScheme),
     components(schemas(ErrorBody)),
     tags((name = "projects"), (name = "flows"), (name = "link", description = "What the record linker proposes for review"), (name = "exports"), (name = "stats"), (name = "countries"), (name = "organizations"), (name = "sources"), (name = "search"), (name = "events"), (name = "trade"), (name = "debt", description = "Loans as debt: schedules, debt service beside what the World Bank reports"), (name = "meta"), (name = "admin", description = "Only when the server has an admin token"))

@@ -118,6 +118,7 @@ pub async fn layer(State(cache): State<Option<Arc<Cache>>>, req: Request, next: 
         || !path.starts_with("/api/")
         || path.ends_with(".csv")
         || path.ends_with(".geojson")
+        || path.ends_with(".zip")
     {
         return next.run(req).await;
     }

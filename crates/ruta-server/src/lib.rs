@@ -14,6 +14,7 @@ mod api;
 mod cache;
 mod debt;
 mod error;
+mod package;
 mod params;
 mod pool;
 mod trade;

@@ -7,7 +7,9 @@ use crate::params::Params;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use ruta_store::trade::{self, ReporterFilter, TradeBy, TradeQuery, TradeRow, TradeYear};
+use ruta_store::trade::{
+    self, ReporterFilter, TradeBy, TradeCountry, TradeQuery, TradeRow, TradeYear,
+};
 use std::sync::Arc;
 use utoipa::IntoParams;
 
@@ -102,4 +104,29 @@ pub async fn trade_totals(
     q.reporter = ReporterFilter::Both;
     let rows = st.pool.with(|s| trade::trade(s.conn(), &q))?;
     Ok(Json(trade::totals_by_year(&rows)))
+}
+
+/// Query parameters of `/api/trade/countries`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct TradeCountryParams {
+    /// One year (1900–2100); default: each country's latest year with a value.
+    year: Option<i32>,
+}
+
+/// China's goods trade with each LAC state the imported files cover, in one year: the
+/// displayed all-goods values (China → the country and the country → China, nominal USD),
+/// for the countries page. Without `year`, each country's latest year with a value.
+#[utoipa::path(get, path = "/api/trade/countries", tag = "trade", params(TradeCountryParams),
+    responses((status = 200, body = Vec<TradeCountry>), (status = 400, body = ErrorBody)))]
+pub async fn trade_countries(
+    State(st): St,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Vec<TradeCountry>>, ApiError> {
+    let mut q = query(&Params::parse(raw.as_deref(), &[&["year"]])?)?;
+    q.by = TradeBy::Year;
+    q.reporter = ReporterFilter::Both;
+    let rows = st.pool.with(|s| trade::trade(s.conn(), &q))?;
+    Ok(Json(trade::latest_by_country(&rows)))
 }

@@ -446,6 +446,21 @@ async fn flows_honour_include_in_aggregates() {
         assert!((0.0..=1.0).contains(&s) && r["key"].is_i64());
     }
     ok("/api/stats/frontier-share").await;
+    // Filtered (from the precomputed totals and from the flows): each year's share of the
+    // filtered total.
+    for q in [
+        "country=ECU",
+        "year_from=2010&year_to=2015",
+        "org=china-eximbank",
+    ] {
+        let v = ok(&format!("/api/stats/frontier-share?by=year&{q}")).await;
+        for r in v.as_array().unwrap() {
+            let y = r["key"].as_i64().unwrap();
+            if q.starts_with("year") {
+                assert!((2010..=2015).contains(&y), "{q}: year {y}");
+            }
+        }
+    }
 }
 
 #[tokio::test]
@@ -602,6 +617,8 @@ async fn the_openapi_document_covers_the_api() {
         "/api/organizations/{id}",
         "/api/sources/{id}",
         "/api/search",
+        "/api/trade/countries",
+        "/api/export/datapackage.zip",
     ] {
         assert!(
             paths.contains_key(p),
@@ -877,7 +894,10 @@ async fn belt_and_road_membership_on_country_pages_and_as_a_filter() {
     let m = sum(&ok("/api/stats/flows?by=year&bri=member").await);
     let n = sum(&ok("/api/stats/flows?by=year&bri=non-member").await);
     assert!(m.1 > 0 && n.1 > 0, "{m:?} {n:?}");
-    assert!(m.1 + n.1 <= all.1 && m.0 + n.0 <= all.0 + 1.0);
+    assert!(
+        m.1 + n.1 <= all.1 && m.0 + n.0 <= all.0 + 1.0,
+        "{m:?} + {n:?} > {all:?}"
+    );
     let flows = ok("/api/flows?bri=member&limit=1000").await;
     assert!(!items(&flows).is_empty());
     let v = error("/api/flows?bri=maybe", StatusCode::BAD_REQUEST).await;
@@ -894,4 +914,60 @@ async fn belt_and_road_membership_on_country_pages_and_as_a_filter() {
         .cloned()
         .unwrap();
     assert_eq!(p["schema"]["enum"], json!(["member", "non-member"]));
+}
+
+#[tokio::test]
+async fn the_data_package_as_a_zip_and_trade_per_country() {
+    let f = fixture();
+    let (status, ct, body) = call(
+        &f.app,
+        Method::GET,
+        "/api/export/datapackage.zip",
+        None,
+        vec![],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ct, "application/zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(body)).expect("a zip");
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("entry name").to_string())
+        .collect();
+    for t in [
+        "datapackage.json",
+        "projects.csv",
+        "flows.csv",
+        "events.csv",
+    ] {
+        assert!(
+            names.contains(&format!("ruta/{t}")),
+            "{t} missing: {names:?}"
+        );
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("ruta/projects.csv").unwrap(), &mut text)
+        .unwrap();
+    assert!(
+        text.contains("per-chancay-port"),
+        "projects.csv without Chancay"
+    );
+    let v = error("/api/export/datapackage.zip?x=1", StatusCode::BAD_REQUEST).await;
+    assert!(v["detail"].as_str().unwrap().contains("x"));
+
+    let v = ok("/api/trade/countries").await;
+    assert!(v.is_array());
+    error("/api/trade/countries?year=1800", StatusCode::BAD_REQUEST).await;
+    error("/api/trade/countries?country=BRA", StatusCode::BAD_REQUEST).await;
+}
+
+#[tokio::test]
+async fn years_are_written_without_thousands_separators() {
+    let p = ok("/api/projects/per-chancay-port").await;
+    for c in p["claims"].as_array().unwrap() {
+        if c["field"] == "year" {
+            let d = c["display"].as_str().unwrap();
+            assert!(!d.contains(','), "year shown as {d}");
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! The dashboard end to end in headless Chromium: `web/e2e/run.mjs` (playwright-core
 //! driving Debian's chromium) against a live server on a free local port. Loads the
 //! overview and the map, filters the projects table, opens a project page and finds its
-//! claims with sources, the country page's debt card and a loan's collateral mark, checks
+//! claims with sources, the country page's debt card and a loan's collateral mark; the
+//! overview's and the map's filters, the map's port layer, the Problems and Countries
+//! pages, each with the values on screen checked against the API; checks
 //! there are no console errors and that a project named
 //! `<script>alert(1)</script>` renders as text. Screenshots go to
 //! `test-artifacts/e2e/`.
@@ -56,6 +58,11 @@ fn dashboard_in_headless_chromium() {
         let mut store = ruta_store::Store::open(&db, ruta_store::Access::ReadWrite).expect("open");
         for (kind, rel) in [
             (ruta_ingest::Kind::Gcdf, "gcdf3/lac_ports_fullschema.csv"),
+            // The map's port layer.
+            (
+                ruta_ingest::Kind::Ports,
+                "ports/lac_ports_chinese_firms.csv",
+            ),
             (
                 ruta_ingest::Kind::WbIds,
                 "debt/ids_DT.AMT.BLAT.CD_2000-2025_LAC_all_creditors.csv",
@@ -124,6 +131,10 @@ fn dashboard_in_headless_chromium() {
         "country",
         "debt",
         "organization",
+        "filters",
+        "map-ports",
+        "problems",
+        "countries",
     ] {
         assert!(
             shots.join(format!("{page}.png")).is_file(),

@@ -503,6 +503,8 @@ pub struct FrontierRow {
 
 /// The new-frontier share of each year's counted flows.
 pub fn frontier_share(conn: &Connection, f: &Filter) -> Result<Vec<FrontierRow>> {
+    // `from` may end in its own WHERE (a filtered precomputed table): it is read as a
+    // subquery.
     let (from, count, params) = if totals::answers(f) {
         let (cond, params) = totals::cell_sql(f, true);
         (format!("flow_totals{cond}"), "flows", params)
@@ -514,7 +516,7 @@ pub fn frontier_share(conn: &Connection, f: &Filter) -> Result<Vec<FrontierRow>>
         "SELECT year, COALESCE(SUM(amount_usd), 0),
                 COALESCE(SUM(CASE WHEN sector_group = 'new_frontier' THEN amount_usd END), 0),
                 SUM({count}), COALESCE(SUM(CASE WHEN sector_group = 'new_frontier' THEN {count} END), 0)
-         FROM {from} WHERE year IS NOT NULL GROUP BY year ORDER BY year"
+         FROM (SELECT * FROM {from}) WHERE year IS NOT NULL GROUP BY year ORDER BY year"
     );
     let rows = conn
         .prepare_cached(&sql)?

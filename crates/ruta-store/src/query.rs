@@ -980,13 +980,14 @@ fn claims_of(conn: &Connection, project: &str) -> Result<Vec<ClaimInfo>> {
                 (Some(a), Some(b)) => Some([a, b]),
                 _ => None,
             };
+            let field: String = r.get(2)?;
             Ok(Raw {
                 info: ClaimInfo {
                     id: r.get(0)?,
                     record: r.get(1)?,
-                    field: r.get(2)?,
+                    display: value.display_for(&field),
+                    field,
                     value: serde_json::to_value(&value).unwrap_or_default(),
-                    display: value.display(),
                     qualifier: r.get(13)?,
                     confidence: r.get(14)?,
                     locator: r.get(15)?,

@@ -694,6 +694,53 @@ pub fn totals_by_year(rows: &[TradeRow]) -> Vec<TradeYear> {
         .collect()
 }
 
+/// One LAC state's trade with China in one year: the displayed all-goods values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TradeCountry {
+    /// ISO3.
+    pub country: String,
+    pub country_name: String,
+    /// The year asked for, or the latest year with a value for the country.
+    pub year: i32,
+    /// China → the country, nominal USD; null when no file states it.
+    pub export_usd: Option<f64>,
+    /// The country → China, nominal USD; null when no file states it.
+    pub import_usd: Option<f64>,
+}
+
+/// Per country, the displayed all-goods values of its latest year with any (rows as
+/// [`trade`] returns them with `by = year`; pass rows of one year for that year).
+pub fn latest_by_country(rows: &[TradeRow]) -> Vec<TradeCountry> {
+    let mut by: BTreeMap<String, TradeCountry> = BTreeMap::new();
+    for r in rows
+        .iter()
+        .filter(|r| r.displayed && r.hs2.is_none() && r.reporter.is_some())
+    {
+        let e = by.entry(r.country.clone()).or_insert_with(|| TradeCountry {
+            country: r.country.clone(),
+            country_name: r.country_name.clone(),
+            year: r.year,
+            export_usd: None,
+            import_usd: None,
+        });
+        if r.year > e.year {
+            e.year = r.year;
+            e.export_usd = None;
+            e.import_usd = None;
+        }
+        if r.year < e.year {
+            continue;
+        }
+        match r.flow {
+            Flow::Export => e.export_usd = r.value_usd,
+            Flow::Import => e.import_usd = r.value_usd,
+            Flow::Total => {}
+        }
+    }
+    by.into_values().collect()
+}
+
 /// Number of stored trade values (all sources).
 pub fn count(conn: &Connection) -> Result<u64> {
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM trade_values", [], |r| r.get(0))?;
