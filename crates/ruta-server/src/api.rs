@@ -1178,7 +1178,32 @@ pub fn served_openapi(import_enabled: bool) -> serde_json::Value {
         ),
         ("region", None, json!(["lac", "all"])),
         ("country", None, json!(countries)),
+        ("by", Some("/api/stats/problems"), names(ProblemsBy::NAMES.to_vec())),
+        ("population", None, names(Population::NAMES.to_vec())),
+        ("by", Some("/api/debt/service"), names(ruta_store::debt::ServiceBy::NAMES.to_vec())),
+        ("disbursement", None, json!(["full", "linear"])),
+        ("by", Some("/api/trade"), names(ruta_store::trade::TradeBy::NAMES.to_vec())),
+        ("by", Some("/api/trade/totals"), names(ruta_store::trade::TradeBy::NAMES.to_vec())),
+        ("reporter", None, names(ruta_store::trade::ReporterFilter::NAMES.to_vec())),
+        ("kind", Some("/api/events"), names(ruta_core::EventKind::names())),
+        (
+            "kind",
+            Some("/api/link/candidates"),
+            names(ruta_core::RelationKind::names()),
+        ),
     ];
+    // Numeric bounds the handlers enforce (a value outside is a 400).
+    let exports = |path: &str| path.ends_with(".csv") || path.ends_with(".geojson");
+    let bounds = |path: &str, name: &str| -> Option<(f64, f64)> {
+        Some(match name {
+            "limit" if exports(path) => (1.0, f64::from(MAX_EXPORT)),
+            "limit" => (1.0, f64::from(MAX_LIMIT)),
+            "offset" => (0.0, 1e9),
+            "year" | "year_from" | "year_to" => (1900.0, 2100.0),
+            "assume_maturity" | "assume_grace" | "assume_rate" => (0.0, 100.0),
+            _ => return None,
+        })
+    };
     if let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let Some(ops) = item.as_object_mut() else {
@@ -1201,17 +1226,57 @@ pub fn served_openapi(import_enabled: bool) -> serde_json::Value {
                     if name == "bbox" {
                         p["schema"]["pattern"] = json!(format!("^{lon},{lat},{lon},{lat}$"));
                     }
+                    // Bounds an endpoint documents itself (search: 100 hits) stay.
+                    if let Some((lo, hi)) = bounds(path, &name)
+                        && p["schema"].get("maximum").is_none()
+                    {
+                        let int = p["schema"]["type"]
+                            .as_str()
+                            .is_some_and(|t| t == "integer")
+                            || p["schema"]["type"]
+                                .as_array()
+                                .is_some_and(|a| a.iter().any(|t| t == "integer"));
+                        if int {
+                            p["schema"]["minimum"] = json!(lo as i64);
+                            p["schema"]["maximum"] = json!(hi as i64);
+                        } else {
+                            p["schema"]["minimum"] = json!(lo);
+                            p["schema"]["maximum"] = json!(hi);
+                        }
+                    }
                 }
             }
         }
     }
     // A total row and a split row can look alike: either matches.
-    if let Some(flow) = v
-        .pointer_mut("/components/schemas/FlowRow")
-        .and_then(Value::as_object_mut)
-        && let Some(one) = flow.remove("oneOf")
-    {
-        flow.insert("anyOf".into(), one);
+    for name in ["FlowRow", "FlowRecord"] {
+        if let Some(schema) = v
+            .pointer_mut(&format!("/components/schemas/{name}"))
+            .and_then(Value::as_object_mut)
+            && let Some(one) = schema.remove("oneOf")
+        {
+            schema.insert("anyOf".into(), one);
+        }
+    }
+    // A project's page lists its flows where a listing row counts them: the page's schema
+    // takes the listing row's properties but that count.
+    let summary = v.pointer("/components/schemas/ProjectSummary").cloned();
+    if let (Some(mut head), Some(all_of)) = (
+        summary,
+        v.pointer_mut("/components/schemas/ProjectDetail/allOf")
+            .and_then(Value::as_array_mut),
+    ) {
+        if let Some(props) = head.get_mut("properties").and_then(Value::as_object_mut) {
+            props.remove("flows");
+        }
+        if let Some(req) = head.get_mut("required").and_then(Value::as_array_mut) {
+            req.retain(|r| r != "flows");
+        }
+        for part in all_of.iter_mut() {
+            if part.get("$ref") == Some(&json!("#/components/schemas/ProjectSummary")) {
+                *part = head.clone();
+            }
+        }
     }
     if let Some(key) = v.pointer_mut("/components/schemas/MatrixRow/properties/key") {
         *key = json!({"description": "The group: a year (integer), a code or name (string), or null for unknown", "type": ["integer", "string", "null"]});

@@ -1,7 +1,8 @@
 //! Query-string parsing with JSON errors. Parameters are read from the raw query (so a
 //! malformed one is a 400 that names it, never an extractor rejection); each endpoint
 //! names the parameters it accepts, and an unknown or repeated one, an over-long value,
-//! an empty value (except for free text) or too many parameters is a 400.
+//! an empty value (except for free text, where it means "not given") or too many
+//! parameters is a 400.
 
 use crate::ApiError;
 use ruta_store::flows::StatsBy;
@@ -39,8 +40,9 @@ pub const FILTER: &[&str] = &[
 pub const PAGE: &[&str] = &["sort", "limit", "offset"];
 /// Paging only.
 pub const PAGING: &[&str] = &["limit", "offset"];
-/// Parameters whose empty value means "no filter".
-const FREE_TEXT: &[&str] = &["q", "org", "dataset"];
+/// Parameters of free text (strings without a list or a pattern in the OpenAPI
+/// document), whose empty value means "not given".
+const FREE_TEXT: &[&str] = &["q", "org", "dataset", "project", "flow"];
 
 impl Params {
     /// Decodes the query string, accepting only the parameters in the `accepted` lists.
@@ -75,8 +77,9 @@ impl Params {
             if out.iter().any(|(seen, _)| *seen == k) {
                 return Err(ApiError::param(&k, "given more than once"));
             }
-            // An empty value means "no filter" only for free text; elsewhere it is no
-            // value of the parameter's type.
+            // An empty value of free text is a parameter not given (as an HTML form sends
+            // an empty field); elsewhere it is no value of the parameter's documented type
+            // (a number, a name from a list, a pattern).
             if v.trim().is_empty() && !FREE_TEXT.contains(&k.as_ref()) {
                 return Err(ApiError::param(&k, "empty value"));
             }
@@ -162,7 +165,12 @@ impl Params {
         }
         f.dataset = self.get("dataset").map(str::to_string);
         if let Some(b) = self.get("bri") {
-            f.bri = Some(ruta_store::query::Bri::parse(b).ok_or_else(|| {
+            // Only the documented names (the CLI also takes yes/no).
+            let strict = ruta_store::query::Bri::NAMES
+                .contains(&b)
+                .then(|| ruta_store::query::Bri::parse(b))
+                .flatten();
+            f.bri = Some(strict.ok_or_else(|| {
                 ApiError::param(
                     "bri",
                     format!(

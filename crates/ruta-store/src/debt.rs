@@ -1159,7 +1159,7 @@ impl Years {
 pub struct ServiceRow {
     /// The year (number), the borrower's ISO3, or the lender's organization id
     /// ("unattributed": lender not stated).
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub key: serde_json::Value,
     /// Human label of the key.
     pub label: String,

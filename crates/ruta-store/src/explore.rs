@@ -125,7 +125,7 @@ pub fn countries(conn: &Connection) -> Result<Vec<CountrySummary>> {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatrixRow {
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub key: serde_json::Value,
     pub split: Option<String>,
     pub amount_usd: f64,

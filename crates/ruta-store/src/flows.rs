@@ -66,7 +66,7 @@ pub struct RelationInfo {
     /// Why it exists: for the linker, the match-weight waterfall (blocking rule, each
     /// comparison's level, m, u and weight, total weight and probability); for a person,
     /// who decided and when.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub evidence: Option<serde_json::Value>,
     /// When it was stated (ISO 8601 UTC).
     pub created_at: String,
@@ -351,7 +351,7 @@ pub struct StatRow {
     /// Year (number), ISO3 code, sector group, flow kind or organization id
     /// ("unattributed" for loans whose lender is not stated); null for flows without a
     /// value.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub key: serde_json::Value,
     /// Human label of the key.
     pub label: String,

@@ -45,7 +45,7 @@ pub struct LinkCandidate {
     pub rule: String,
     /// The match-weight waterfall: blocking rule, prior, each comparison's level with m,
     /// u, weight and term-frequency adjustment, total weight and probability.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub evidence: serde_json::Value,
     pub created_at: String,
 }

@@ -98,7 +98,7 @@ impl ProblemsBy {
 pub struct ProblemRow {
     /// Sector group, ISO3, organization id, year or event kind; null for projects without
     /// one (no year, no country).
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub key: serde_json::Value,
     pub label: String,
     /// Projects of the population in the group (the denominator).

@@ -599,7 +599,7 @@ pub struct ClaimInfo {
     /// The record (dataset row, registry entry or flow) the claim was made about.
     pub record: String,
     pub field: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub value: serde_json::Value,
     pub display: String,
     pub qualifier: Option<String>,
@@ -641,7 +641,7 @@ pub struct LocationInfo {
     pub admin1: Option<String>,
     pub admin2: Option<String>,
     pub place: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Value))]
     pub geometry: Option<serde_json::Value>,
     pub share: Option<f64>,
     pub intersection_share: Option<f64>,
