@@ -319,10 +319,8 @@ impl<'a> Linker<'a> {
             &|p| year_in(&here, p),
             &|p| amount_in(&near, p),
             &|p| year_in(&near, p),
-            &|p| match (year, p.years.first()) {
-                (Some(y), Some(first)) => *first <= y,
-                _ => false,
-            },
+            // Existed by the article's date (a project without dated flows may have).
+            &|p| year.is_some_and(|y| p.years.first().is_none_or(|first| *first <= y)),
             &|p| year.is_some_and(|y| p.years.contains(&y)),
         ];
         for step in steps {
@@ -831,6 +829,19 @@ fn unattached_of(m: &Mention, l: &Linker<'_>, i: usize, sentence: &str) -> Unatt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_match_in_their_currency_or_in_dollars() {
+        let known = (10e9, "USD".to_string(), Some(10e9));
+        assert!(same_amount(&(10e9, Some("USD".into()), Some(10e9)), &known));
+        assert!(same_amount(&(9.9e9, Some("USD".into()), None), &known));
+        assert!(same_amount(
+            &(52e9, Some("BRL".into()), Some(9.7e9)),
+            &known
+        ));
+        assert!(!same_amount(&(5e9, Some("USD".into()), Some(5e9)), &known));
+        assert!(!same_amount(&(10e9, None, None), &known));
+    }
 
     #[test]
     fn titles_from_first_sentences() {
