@@ -559,9 +559,9 @@ pub struct IngestNewsArgs {
 
 fn parse_evidence_kind(s: &str) -> Result<String, String> {
     match s {
-        "money" | "quantity" | "percent" => Ok(s.to_string()),
+        "money" | "quantity" | "percent" | "event" => Ok(s.to_string()),
         _ => Err(format!(
-            "unknown figure kind '{s}'; accepted values: money, quantity, percent"
+            "unknown figure kind '{s}'; accepted values: money, quantity, percent, event"
         )),
     }
 }
@@ -574,7 +574,8 @@ pub struct EvidenceArgs {
     /// Country the sentence names, ISO 3166-1 alpha-3
     #[arg(long, value_name = "ISO3", value_parser = parse_country)]
     pub country: Option<String>,
-    /// money, quantity or percent
+    /// money, quantity or percent; `event` lists the unattached events instead (as
+    /// `ruta events --unattached` does)
     #[arg(long, value_name = "KIND", value_parser = parse_evidence_kind)]
     pub kind: Option<String>,
     /// Maximum rows

@@ -649,7 +649,7 @@ fn problems(db: &Path, a: crate::cli::ProblemsArgs) -> Result<()> {
     Ok(())
 }
 
-fn events(db: &Path, a: crate::cli::EventsArgs) -> Result<()> {
+pub(crate) fn events(db: &Path, a: crate::cli::EventsArgs) -> Result<()> {
     let store = open_for_reading(db)?;
     let f = ruta_store::events::EventFilter {
         project: a.project.clone(),

@@ -183,13 +183,14 @@ pub fn ingest(db: &Path, a: IngestNewsArgs) -> Result<()> {
     let report =
         ruta_ingest::news::ingest(&mut store, &arts, a.lang.lang(), a.publisher.as_deref())?;
     eprintln!(
-        "ruta: {} article(s): {} new source(s), {} claim(s) and {} event report(s) on {} project(s), {} figure(s) kept as unattached evidence",
+        "ruta: {} article(s): {} new source(s), {} claim(s) and {} event report(s) on {} project(s), {} figure(s) and {} event(s) kept unattached",
         report.articles,
         report.new_sources,
         report.claims,
         report.events,
         report.projects,
-        report.evidence
+        report.evidence,
+        report.unattached_events
     );
     if let Some(path) = &a.report {
         let v = serde_json::json!({ "ingested": report, "failed": failed });
@@ -207,7 +208,39 @@ pub fn ingest(db: &Path, a: IngestNewsArgs) -> Result<()> {
 }
 
 pub fn evidence(db: &Path, a: EvidenceArgs) -> Result<()> {
+    if a.kind.as_deref() == Some("event") {
+        return crate::commands::events(
+            db,
+            crate::cli::EventsArgs {
+                project: None,
+                country: a.country,
+                kind: None,
+                unattached: true,
+                problems: false,
+                q: a.q,
+                limit: a.limit,
+                format: a.format,
+            },
+        );
+    }
     let store = crate::commands::open_for_reading(db)?;
+    let events = match a.format {
+        Format::Table => {
+            ruta_store::events::list_events(
+                store.conn(),
+                &ruta_store::events::EventFilter {
+                    country: a.country.clone(),
+                    unattached: Some(true),
+                    q: a.q.clone(),
+                    ..Default::default()
+                },
+                1,
+                0,
+            )?
+            .1
+        }
+        _ => 0,
+    };
     let (rows, total) = store.evidence(&ruta_store::evidence::EvidenceFilter {
         q: a.q,
         country: a.country,
@@ -269,6 +302,12 @@ pub fn evidence(db: &Path, a: EvidenceArgs) -> Result<()> {
             }
             t.write(&mut out)?;
             writeln!(out, "{} of {total} figure(s)", rows.len())?;
+            if events > 0 {
+                writeln!(
+                    out,
+                    "{events} unattached event(s) match too: ruta evidence --kind event (or ruta events --unattached) with the same filters"
+                )?;
+            }
         }
     }
     out.flush()?;

@@ -1,7 +1,7 @@
 //! A database made by the previous release (schema 3, `tests/fixtures/schema3.db`, see
 //! its README) carried forward by today's `ruta`: nothing stored is lost, records become
-//! flows, the registry states its projects and flows anew, and totals count each flow
-//! once.
+//! flows, the registry states its projects and flows anew, totals count each flow once,
+//! and its events enter full text beside the (empty) unattached events.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -159,6 +159,29 @@ fn a_schema_3_database_is_carried_forward() {
         one::<i64>(&db, "SELECT SUM(projects) FROM project_counts"),
         projects
     );
+    // Migration 8: unattached events (none yet: listed as an empty array) and every stored
+    // event in full text, found by its summary.
+    assert_eq!(one::<i64>(&db, "SELECT COUNT(*) FROM unattached_events"), 0);
+    let events: i64 = one(&db, "SELECT COUNT(*) FROM events");
+    assert!(events > 0);
+    assert_eq!(one::<i64>(&db, "SELECT COUNT(*) FROM events_fts"), events);
+    let unattached = ok_json(ruta(&db, &["events", "--unattached", "--format", "json"]));
+    assert_eq!(unattached, serde_json::json!([]));
+    let word: String = one(
+        &db,
+        "SELECT summary FROM events WHERE length(summary) > 20 ORDER BY id LIMIT 1",
+    );
+    let word = word
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 6)
+        .max_by_key(|w| w.len())
+        .unwrap_or_default()
+        .to_string();
+    let found: i64 = one(
+        &db,
+        &format!("SELECT COUNT(*) FROM events_fts WHERE events_fts MATCH '\"{word}\"'"),
+    );
+    assert!(found > 0, "{word}");
     // Opening it again changes nothing.
     let before: i64 = one(&db, "SELECT COUNT(*) FROM claims");
     assert!(ruta(&db, &["init"]).status.success());

@@ -300,6 +300,65 @@ impl ClaimValue {
     }
 }
 
+/// What a figure is beyond its value, written into a claim's (or an unattached figure's)
+/// `qualifier` as `; `-separated parts in ruta's words, so that a bound stays a bound and
+/// a range a range wherever the qualifier is shown or read back:
+///
+/// - what the figure is ("loan", "trade" …), as the extractor says;
+/// - `at least` / `at most`: the value is a lower / upper bound ("more than $3 billion");
+/// - `range to H U`: the value is the low end of a range whose high end is H (in U, the
+///   claim's currency or unit);
+/// - `per U`: a unit price (never a project's amount or value).
+///
+/// `figure_qualifier(Some("loan"), Some(Bound::AtLeast), None, None)` is `loan; at least`.
+pub fn figure_qualifier(
+    what: Option<&str>,
+    bound: Option<FigureBound>,
+    high: Option<(f64, &str)>,
+    per_unit: Option<&str>,
+) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(w) = what.filter(|w| !w.is_empty()) {
+        parts.push(w.to_string());
+    }
+    match bound {
+        Some(FigureBound::AtLeast) => parts.push("at least".into()),
+        Some(FigureBound::AtMost) => parts.push("at most".into()),
+        None => {}
+    }
+    if let Some((h, unit)) = high {
+        parts.push(format!("range to {h} {unit}").trim_end().to_string());
+    }
+    if let Some(u) = per_unit {
+        parts.push(format!("per {u}"));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// A bound a source puts on a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureBound {
+    AtLeast,
+    AtMost,
+}
+
+/// The bound a qualifier written by [`figure_qualifier`] states.
+pub fn qualifier_bound(qualifier: &str) -> Option<FigureBound> {
+    qualifier.split("; ").find_map(|p| match p {
+        "at least" => Some(FigureBound::AtLeast),
+        "at most" => Some(FigureBound::AtMost),
+        _ => None,
+    })
+}
+
+/// The high end of a range a qualifier written by [`figure_qualifier`] states.
+pub fn qualifier_high(qualifier: &str) -> Option<f64> {
+    qualifier
+        .split("; ")
+        .find_map(|p| p.strip_prefix("range to ")?.split(' ').next()?.parse().ok())
+}
+
 /// One value for one field of one project, asserted by one source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
@@ -640,5 +699,28 @@ mod display_tests {
         assert_eq!(y.display_for("year"), "2011");
         assert_eq!(y.display_for("commitment_year"), "2011");
         assert_eq!(y.display_for("quantity"), "2,011");
+    }
+}
+
+#[cfg(test)]
+mod figure_qualifier_tests {
+    use super::*;
+
+    #[test]
+    fn bounds_and_ranges_read_back() {
+        let q = figure_qualifier(Some("loan"), Some(FigureBound::AtLeast), None, None).unwrap();
+        assert_eq!(q, "loan; at least");
+        assert_eq!(qualifier_bound(&q), Some(FigureBound::AtLeast));
+        assert_eq!(qualifier_high(&q), None);
+        let q = figure_qualifier(None, None, Some((3e9, "USD")), None).unwrap();
+        assert_eq!(q, "range to 3000000000 USD");
+        assert_eq!(qualifier_high(&q), Some(3e9));
+        assert_eq!(qualifier_bound(&q), None);
+        assert_eq!(
+            figure_qualifier(None, Some(FigureBound::AtMost), None, Some("tonne")).as_deref(),
+            Some("at most; per tonne")
+        );
+        assert_eq!(figure_qualifier(None, None, None, None), None);
+        assert_eq!(qualifier_bound("syndicated loan"), None);
     }
 }

@@ -1178,14 +1178,38 @@ pub fn served_openapi(import_enabled: bool) -> serde_json::Value {
         ),
         ("region", None, json!(["lac", "all"])),
         ("country", None, json!(countries)),
-        ("by", Some("/api/stats/problems"), names(ProblemsBy::NAMES.to_vec())),
+        (
+            "by",
+            Some("/api/stats/problems"),
+            names(ProblemsBy::NAMES.to_vec()),
+        ),
         ("population", None, names(Population::NAMES.to_vec())),
-        ("by", Some("/api/debt/service"), names(ruta_store::debt::ServiceBy::NAMES.to_vec())),
+        (
+            "by",
+            Some("/api/debt/service"),
+            names(ruta_store::debt::ServiceBy::NAMES.to_vec()),
+        ),
         ("disbursement", None, json!(["full", "linear"])),
-        ("by", Some("/api/trade"), names(ruta_store::trade::TradeBy::NAMES.to_vec())),
-        ("by", Some("/api/trade/totals"), names(ruta_store::trade::TradeBy::NAMES.to_vec())),
-        ("reporter", None, names(ruta_store::trade::ReporterFilter::NAMES.to_vec())),
-        ("kind", Some("/api/events"), names(ruta_core::EventKind::names())),
+        (
+            "by",
+            Some("/api/trade"),
+            names(ruta_store::trade::TradeBy::NAMES.to_vec()),
+        ),
+        (
+            "by",
+            Some("/api/trade/totals"),
+            names(ruta_store::trade::TradeBy::NAMES.to_vec()),
+        ),
+        (
+            "reporter",
+            None,
+            names(ruta_store::trade::ReporterFilter::NAMES.to_vec()),
+        ),
+        (
+            "kind",
+            Some("/api/events"),
+            names(ruta_core::EventKind::names()),
+        ),
         (
             "kind",
             Some("/api/link/candidates"),
@@ -1230,9 +1254,7 @@ pub fn served_openapi(import_enabled: bool) -> serde_json::Value {
                     if let Some((lo, hi)) = bounds(path, &name)
                         && p["schema"].get("maximum").is_none()
                     {
-                        let int = p["schema"]["type"]
-                            .as_str()
-                            .is_some_and(|t| t == "integer")
+                        let int = p["schema"]["type"].as_str().is_some_and(|t| t == "integer")
                             || p["schema"]["type"]
                                 .as_array()
                                 .is_some_and(|a| a.iter().any(|t| t == "integer"));

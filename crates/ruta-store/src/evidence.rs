@@ -32,6 +32,17 @@ pub struct Unattached {
     pub quote: String,
 }
 
+/// What a project says of itself (see [`Writer::project_facts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectFacts {
+    /// The project (canonical record id).
+    pub project: String,
+    /// Years of its flows, ascending.
+    pub years: Vec<i32>,
+    /// (amount, currency, nominal USD) of its flows and stated values.
+    pub amounts: Vec<(f64, String, Option<f64>)>,
+}
+
 /// An unattached figure as stored, with its source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -102,6 +113,50 @@ impl Writer<'_> {
             )?
             .query_map(params![org, country], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What a stored record's project says of itself, for telling candidate projects
+    /// apart: the project (canonical id), the years of its flows (commitment year or
+    /// date) and the amounts of its flows and of the values datasets, the registry and
+    /// documents (not news) state about it, as (amount, currency, nominal USD). None when
+    /// the record is not stored.
+    pub fn project_facts(&self, record: &str) -> Result<Option<ProjectFacts>> {
+        let Some(project): Option<String> = self
+            .tx
+            .prepare_cached("SELECT canonical_id FROM projects WHERE id = ?1")?
+            .query_row([record], |r| r.get(0))
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let mut years: Vec<i32> = self
+            .tx
+            .prepare_cached(
+                "SELECT year FROM flows WHERE project_id = ?1 AND year IS NOT NULL
+                 UNION SELECT CAST(substr(commitment_date, 1, 4) AS INTEGER) FROM flows
+                   WHERE project_id = ?1 AND commitment_date IS NOT NULL",
+            )?
+            .query_map([&project], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        years.sort_unstable();
+        years.dedup();
+        let amounts: Vec<(f64, String, Option<f64>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT amount, currency, amount_usd_nominal FROM flows
+                   WHERE project_id = ?1 AND amount IS NOT NULL AND currency IS NOT NULL
+                 UNION SELECT c.amount, c.currency, c.usd_nominal FROM claims c
+                   JOIN projects p ON p.id = c.project_id JOIN sources s ON s.id = c.source_id
+                   WHERE p.canonical_id = ?1 AND c.field IN ('value', 'amount') AND c.kind = 'money'
+                     AND c.amount IS NOT NULL AND c.currency IS NOT NULL AND s.kind <> 'news_article'",
+            )?
+            .query_map([&project], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Some(ProjectFacts {
+            project,
+            years,
+            amounts,
+        }))
     }
 
     /// Whether a source with this key is stored.
@@ -184,6 +239,7 @@ impl Writer<'_> {
             )?
             .execute(params![event, source_id, quote, locator])?;
         if n > 0 {
+            self.fts_events.push(event);
             self.tx
                 .prepare_cached(
                     "INSERT OR IGNORE INTO project_sources(project_id, source_id) VALUES (?1, ?2)",
@@ -232,6 +288,71 @@ impl Writer<'_> {
             self.tx
                 .prepare_cached("INSERT INTO evidence_fts(rowid, quote) VALUES (?1, ?2)")?
                 .execute(params![id, e.quote])?;
+        }
+        Ok(n > 0)
+    }
+}
+
+/// An event an article reports that no project could be identified for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnattachedEvent {
+    pub kind: EventKind,
+    /// ISO date or year, possibly partial.
+    pub date: Option<String>,
+    /// ISO3 of the country it happened in (never CHN).
+    pub country: Option<String>,
+    /// Gazetteer ids of the organizations its sentence names.
+    pub orgs: Vec<String>,
+    /// Registry records the words fit when they fit several and nothing chose one.
+    pub candidates: Vec<String>,
+    pub summary: String,
+    /// The sentence.
+    pub quote: String,
+    /// Byte span of the event words in the article's stored text.
+    pub span: [usize; 2],
+    /// Where in the source: "bytes S-E" (the sentence).
+    pub locator: String,
+}
+
+impl Writer<'_> {
+    /// Keeps an event no project could be identified for. One per source, kind and
+    /// sentence: a repeated paragraph or a second ingestion adds nothing. China is never
+    /// stored as its country. Returns whether it was new.
+    pub fn add_unattached_event(&mut self, source_id: i64, e: &UnattachedEvent) -> Result<bool> {
+        let key = ruta_core::hash::fingerprint(&format!(
+            "{}|{}",
+            e.kind,
+            ruta_core::text::fold(&e.quote)
+        ));
+        let country = e.country.as_deref().filter(|c| *c != "CHN");
+        let n = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO unattached_events(source_id, kind, date, country, orgs, candidates,
+                   summary, quote, span_start, span_end, locator, event_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                source_id,
+                e.kind.as_str(),
+                e.date,
+                country,
+                serde_json::to_string(&e.orgs).unwrap_or_else(|_| "[]".into()),
+                serde_json::to_string(&e.candidates).unwrap_or_else(|_| "[]".into()),
+                e.summary,
+                e.quote,
+                e.span[0] as i64,
+                e.span[1] as i64,
+                e.locator,
+                key
+            ])?;
+        if n > 0 {
+            let id = self.tx.last_insert_rowid();
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO unattached_events_fts(rowid, summary) VALUES (?1, ?2)",
+                )?
+                .execute(params![id, e.summary])?;
         }
         Ok(n > 0)
     }

@@ -466,6 +466,8 @@ pub struct SearchResults {
     pub claims: Vec<ClaimHit>,
     /// Unattached figures from the news whose sentence matches.
     pub evidence: Vec<crate::evidence::EvidenceRow>,
+    /// Events, attached to a project or not, whose summary, quotes or project match.
+    pub events: Vec<crate::events::EventRow>,
 }
 
 /// A claim found by its quote.
@@ -489,6 +491,7 @@ pub fn search(conn: &Connection, q: &str, limit: u32) -> Result<SearchResults> {
             sources: vec![],
             claims: vec![],
             evidence: vec![],
+            events: vec![],
         });
     };
     let f = Filter {
@@ -527,11 +530,17 @@ pub fn search(conn: &Connection, q: &str, limit: u32) -> Result<SearchResults> {
         ..Default::default()
     };
     let (evidence, _) = crate::evidence::evidence_rows(conn, &store_like)?;
+    let events_like = crate::events::EventFilter {
+        q: Some(q.to_string()),
+        ..Default::default()
+    };
+    let (events, _) = crate::events::list_events(conn, &events_like, limit, 0)?;
     Ok(SearchResults {
         projects,
         organizations,
         sources,
         claims,
         evidence,
+        events,
     })
 }

@@ -603,6 +603,14 @@ pub struct ClaimInfo {
     pub value: serde_json::Value,
     pub display: String,
     pub qualifier: Option<String>,
+    /// "at_least" or "at_most" when the source gives the value as a bound ("more than
+    /// $3 billion"; see `ruta_core::model::figure_qualifier`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub bound: Option<ruta_core::model::FigureBound>,
+    /// The high end when the source gives a range (the value is its low end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_high: Option<f64>,
     pub confidence: f64,
     pub locator: Option<String>,
     pub span: Option<[i64; 2]>,
@@ -981,6 +989,7 @@ fn claims_of(conn: &Connection, project: &str) -> Result<Vec<ClaimInfo>> {
                 _ => None,
             };
             let field: String = r.get(2)?;
+            let qualifier: Option<String> = r.get(13)?;
             Ok(Raw {
                 info: ClaimInfo {
                     id: r.get(0)?,
@@ -988,7 +997,13 @@ fn claims_of(conn: &Connection, project: &str) -> Result<Vec<ClaimInfo>> {
                     display: value.display_for(&field),
                     field,
                     value: serde_json::to_value(&value).unwrap_or_default(),
-                    qualifier: r.get(13)?,
+                    bound: qualifier
+                        .as_deref()
+                        .and_then(ruta_core::model::qualifier_bound),
+                    value_high: qualifier
+                        .as_deref()
+                        .and_then(ruta_core::model::qualifier_high),
+                    qualifier,
                     confidence: r.get(14)?,
                     locator: r.get(15)?,
                     span,

@@ -8,7 +8,7 @@
 pub const APPLICATION_ID: i32 = 0x5255_5441;
 
 /// Migrations, in order. Index + 1 is the schema version after applying it.
-pub const MIGRATIONS: &[&str] = &[M1, M2, M3, M4, M5, M6, M7];
+pub const MIGRATIONS: &[&str] = &[M1, M2, M3, M4, M5, M6, M7, M8];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -573,4 +573,50 @@ CREATE TABLE org_totals (
 );
 CREATE INDEX org_totals_org ON org_totals(org_id);
 CREATE INDEX flows_amount ON flows(amount_usd DESC, id);
+"#;
+
+/// Events no project could be identified for ("unattached events"): an article reports a
+/// protest, a delay or a bribe about a project that is not in the registry, or about one
+/// the words do not single out. They are kept with their sentence, date, country and
+/// organizations, listed beside project events (`ruta events`, `/api/events`) and
+/// searched. `events_fts` and `unattached_events_fts` put events of both kinds into full
+/// text (`/api/search`); migration 8 indexes the events already stored.
+const M8: &str = r#"
+CREATE TABLE unattached_events (
+    id           INTEGER PRIMARY KEY,
+    source_id    INTEGER NOT NULL REFERENCES sources(id),
+    kind         TEXT NOT NULL,
+    -- ISO date or year, possibly partial: the date the sentence gives, else the article's.
+    date         TEXT,
+    -- ISO3: the one country of the region the sentence names, else the article's host
+    -- country; never CHN (China is the financier's side, never the host).
+    country      TEXT CHECK (country IS NULL OR country <> 'CHN'),
+    -- JSON array of gazetteer ids of the organizations the sentence names.
+    orgs         TEXT NOT NULL DEFAULT '[]',
+    -- JSON array of registry records the words fit when they fit several and nothing in
+    -- the article chose one (empty otherwise).
+    candidates   TEXT NOT NULL DEFAULT '[]',
+    summary      TEXT NOT NULL,
+    -- The sentence, and the event words' byte span in the source's text.
+    quote        TEXT NOT NULL,
+    span_start   INTEGER NOT NULL,
+    span_end     INTEGER NOT NULL,
+    locator      TEXT NOT NULL,
+    -- Kind and sentence: a paragraph repeated in the article, or the article ingested
+    -- again, adds nothing.
+    event_key    TEXT NOT NULL,
+    UNIQUE (source_id, event_key)
+);
+CREATE INDEX unattached_events_country ON unattached_events(country, kind);
+CREATE VIRTUAL TABLE unattached_events_fts USING fts5(
+    summary, tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Project events: the summary and every source's quote (rowid = events.id).
+CREATE VIRTUAL TABLE events_fts USING fts5(
+    body, tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO events_fts(rowid, body)
+SELECT e.id, concat_ws(char(10), e.summary,
+       (SELECT group_concat(es.quote, char(10)) FROM event_sources es WHERE es.event_id = e.id))
+FROM events e;
 "#;

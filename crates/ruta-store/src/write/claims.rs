@@ -286,6 +286,7 @@ impl Writer<'_> {
             .tx
             .prepare_cached("SELECT id FROM events WHERE project_id = ?1 AND event_key = ?2")?
             .query_row(params![project, key], |r| r.get(0))?;
+        self.fts_events.push(eid);
         for s in &e.sources {
             let sid = self.source_id_by_key(sources, &s.source)?;
             self.tx

@@ -90,6 +90,27 @@ impl Writer<'_> {
                  DELETE FROM ruta_fts_ids;",
             )?;
         }
+        if !self.fts_events.is_empty() {
+            self.tx.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS ruta_fts_ids(id INTEGER PRIMARY KEY); DELETE FROM ruta_fts_ids;",
+            )?;
+            {
+                let mut st = self
+                    .tx
+                    .prepare("INSERT OR IGNORE INTO ruta_fts_ids(id) VALUES (?1)")?;
+                for id in self.fts_events.drain(..) {
+                    st.execute([id])?;
+                }
+            }
+            self.tx.execute_batch(
+                "DELETE FROM events_fts WHERE rowid IN (SELECT id FROM ruta_fts_ids);
+                 INSERT INTO events_fts(rowid, body)
+                 SELECT e.id, concat_ws(char(10), e.summary,
+                        (SELECT group_concat(es.quote, char(10)) FROM event_sources es WHERE es.event_id = e.id))
+                 FROM ruta_fts_ids f JOIN events e ON e.id = f.id;
+                 DELETE FROM ruta_fts_ids;",
+            )?;
+        }
         if !self.fts_orgs.is_empty() {
             let mut st = self.tx.prepare_cached("INSERT INTO organizations_fts(org_id, names) SELECT id, name FROM organizations WHERE id = ?1")?;
             for id in self.fts_orgs.drain(..) {

@@ -44,6 +44,8 @@ pub struct Writer<'c> {
     pub(crate) fts_sources: Vec<i64>,
     pub(crate) fts_claims: Vec<i64>,
     pub(crate) fts_orgs: Vec<String>,
+    /// Project events whose summary or sources changed (re-indexed at commit).
+    pub(crate) fts_events: Vec<i64>,
     /// Records written in this transaction (their projects are re-derived at commit).
     pub(crate) touched: HashSet<String>,
     /// Records written in this transaction (kept through `derive`, for the linker).
@@ -67,6 +69,7 @@ impl<'c> Writer<'c> {
             fts_sources: Vec::new(),
             fts_claims: Vec::new(),
             fts_orgs: Vec::new(),
+            fts_events: Vec::new(),
             touched: HashSet::new(),
             written: HashSet::new(),
             membership_dirty: false,
