@@ -971,3 +971,53 @@ async fn years_are_written_without_thousands_separators() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_served_document_states_what_handlers_enforce() {
+    // Schemathesis found these: bounds and closed lists the handlers enforce but the
+    // document did not state, and a project page whose `flows` was typed as a count.
+    let d = ok("/api/openapi.json").await;
+    let param = |path: &str, name: &str| -> Value {
+        d["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{path} {name}"))
+    };
+    let limit = param("/api/projects", "limit");
+    assert_eq!(
+        (&limit["schema"]["minimum"], &limit["schema"]["maximum"]),
+        (&json!(1), &json!(1000))
+    );
+    assert_eq!(
+        param("/api/search", "limit")["schema"]["maximum"],
+        json!(100)
+    );
+    assert_eq!(
+        param("/api/debt/loans", "disbursement")["schema"]["enum"],
+        json!(["full", "linear"])
+    );
+    assert_eq!(
+        param("/api/debt/loans", "assume_rate")["schema"]["maximum"],
+        json!(100.0)
+    );
+    assert_eq!(
+        param("/api/flows", "year_from")["schema"]["minimum"],
+        json!(1900)
+    );
+    let detail = &d["components"]["schemas"]["ProjectDetail"]["allOf"];
+    for part in detail.as_array().unwrap() {
+        if let Some(flows) = part["properties"].get("flows") {
+            assert_eq!(flows["type"], "array", "{flows}");
+        }
+    }
+    // An empty free-text value is a parameter not given; an empty number or name is a 400.
+    ok("/api/flows?project=&q=&limit=5").await;
+    error("/api/flows?limit=", StatusCode::BAD_REQUEST).await;
+    error("/api/debt/loans?disbursement=", StatusCode::BAD_REQUEST).await;
+    // Only the documented names of a closed list.
+    error("/api/projects?bri=true", StatusCode::BAD_REQUEST).await;
+    ok("/api/projects?bri=member").await;
+}
