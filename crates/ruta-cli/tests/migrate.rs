@@ -159,6 +159,11 @@ fn a_schema_3_database_is_carried_forward() {
         one::<i64>(&db, "SELECT SUM(projects) FROM project_counts"),
         projects
     );
+    // Migration 9: every organization that takes part in a record has its count.
+    assert_eq!(
+        one::<i64>(&db, "SELECT COUNT(*) FROM org_counts"),
+        one::<i64>(&db, "SELECT COUNT(DISTINCT org_id) FROM parties")
+    );
     // Migration 8: unattached events (none yet: listed as an empty array) and every stored
     // event in full text, found by its summary.
     assert_eq!(one::<i64>(&db, "SELECT COUNT(*) FROM unattached_events"), 0);

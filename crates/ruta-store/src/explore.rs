@@ -323,10 +323,10 @@ pub fn organizations(
         .prepare_cached(&format!("SELECT COUNT(*) FROM organizations o {cond}"))?
         .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
     let sql = format!(
-        "SELECT o.id, o.name, o.kind, o.country, o.curated,
-                (SELECT COUNT(DISTINCT project_id) FROM parties WHERE org_id = o.id) AS n,
-                (SELECT json_group_object(role, c) FROM (SELECT role, COUNT(*) AS c FROM parties WHERE org_id = o.id GROUP BY role))
-         FROM organizations o {cond} ORDER BY n DESC, o.name LIMIT {limit} OFFSET {offset}"
+        "SELECT o.id, o.name, o.kind, o.country, o.curated, COALESCE(c.projects, 0) AS n,
+                COALESCE(c.roles, '{{}}')
+         FROM organizations o LEFT JOIN org_counts c ON c.org_id = o.id
+         {cond} ORDER BY n DESC, o.name LIMIT {limit} OFFSET {offset}"
     );
     let rows = conn
         .prepare_cached(&sql)?

@@ -338,7 +338,9 @@ impl Store {
         if (1..4).contains(&ver) {
             w.flows_from_schema_3()?;
         }
-        if ver < 7 {
+        if ver < 9 {
+            // Migrations 7 and 9 add precomputed totals and organization counts: filled
+            // from what is stored, in this transaction.
             w.totals_dirty = true;
         }
         w.commit()?;

@@ -130,6 +130,12 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
            FROM (SELECT DISTINCT pa.org_id, g.group_id FROM parties pa JOIN flows g ON g.id = pa.project_id) o
            JOIN flows f ON f.group_id = o.group_id AND f.counted = 1
            GROUP BY 1, 2, 3, 4, 5, 6;
+         DELETE FROM org_counts;
+         INSERT INTO org_counts(org_id, projects, roles)
+           SELECT r.org_id, (SELECT COUNT(DISTINCT project_id) FROM parties WHERE org_id = r.org_id),
+                  json_group_object(r.role, r.c)
+           FROM (SELECT org_id, role, COUNT(*) AS c FROM parties GROUP BY org_id, role) r
+           GROUP BY r.org_id;
          DELETE FROM lender_totals;",
         bri = crate::query::bri_cell_sql()
     ))?;
