@@ -349,6 +349,10 @@ pub struct StatsArgs {
     /// critical minerals): total, new-frontier amount and share per year
     #[arg(long, conflicts_with = "by")]
     pub frontier_share: bool,
+    /// Split each group by a second dimension: year, country, sector-group, flow-kind or
+    /// lender (e.g. `--by year --split lender`: each year's loans by lender)
+    #[arg(long, value_name = "DIM", value_parser = parse_by, conflicts_with = "frontier_share")]
+    pub split: Option<ruta_store::flows::StatsBy>,
     #[command(flatten)]
     pub filter: FilterArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -457,10 +457,54 @@ fn frontier_share(store: &Store, a: &StatsArgs) -> Result<()> {
     Ok(())
 }
 
+/// `ruta stats --by A --split B`: one row per (A, B) cell.
+fn stats_split(store: &ruta_store::Store, a: &StatsArgs, split: StatsBy) -> Result<()> {
+    let rows = ruta_store::explore::stats_split(store.conn(), a.by, split, &a.filter.filter())?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    match a.format {
+        Format::Json => output::json(&mut out, &rows)?,
+        Format::Csv => output::csv_rows(&mut out, &rows, &["key", "split", "amount_usd", "count"])?,
+        Format::Table => {
+            let mut t = Table::new(&["key", "split", "amount_usd", "count"]).right_align(&[2, 3]);
+            let mut sum = 0.0;
+            for r in &rows {
+                let key = match &r.key {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => "-".into(),
+                    v => v.to_string(),
+                };
+                t.row(vec![
+                    key,
+                    r.split.clone().unwrap_or_else(|| "-".into()),
+                    usd(Some(r.amount_usd)),
+                    r.count.to_string(),
+                ]);
+                sum += r.amount_usd;
+            }
+            t.write(&mut out)?;
+            writeln!(
+                out,
+                "total {}; constant 2021 USD; counted flows only{}",
+                usd(Some(sum)),
+                if split == StatsBy::Lender {
+                    "; loans only, split evenly among their Chinese lenders (count: loans the lender takes part in)"
+                } else {
+                    ""
+                }
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
 fn stats(db: &Path, a: StatsArgs) -> Result<()> {
     let store = open_for_reading(db)?;
     if a.frontier_share {
         return frontier_share(&store, &a);
+    }
+    if let Some(split) = a.split {
+        return stats_split(&store, &a, split);
     }
     let rows = flowq::stats(store.conn(), a.by, &a.filter.filter())?;
     let mut out = BufWriter::new(std::io::stdout().lock());

@@ -713,3 +713,46 @@ fn stats_frontier_share_and_sort_with_a_space() {
     ));
     assert_eq!(a, b);
 }
+
+#[test]
+fn lending_by_year_and_lender_in_one_command() {
+    // README's first question: a country's lending by year and lender, one command.
+    let (_d, db) = tmp();
+    assert!(ruta(&db, &["init"]).status.success());
+    let cells = ok_json(ruta(
+        &db,
+        &[
+            "stats",
+            "--by",
+            "year",
+            "--split",
+            "lender",
+            "--country",
+            "ECU",
+            "--format",
+            "json",
+        ],
+    ));
+    let cells = cells.as_array().unwrap();
+    assert!(!cells.is_empty());
+    assert!(cells.iter().all(|c| c["split"].is_string()));
+    // The cells add up to the lender breakdown, which adds up to the loans.
+    let by_lender = ok_json(ruta(
+        &db,
+        &[
+            "stats",
+            "--by",
+            "lender",
+            "--country",
+            "ECU",
+            "--format",
+            "json",
+        ],
+    ));
+    let sum = |v: &[Value]| -> f64 { v.iter().map(|r| r["amount_usd"].as_f64().unwrap()).sum() };
+    let (a, b) = (sum(cells), sum(by_lender.as_array().unwrap()));
+    assert!(b > 0.0 && (a - b).abs() < 1.0, "{a} vs {b}");
+    // Lenders cannot be split.
+    let out = ruta(&db, &["stats", "--by", "lender", "--split", "year"]);
+    assert!(!out.status.success());
+}

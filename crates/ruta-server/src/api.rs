@@ -1154,7 +1154,7 @@ pub fn served_openapi(import_enabled: bool) -> serde_json::Value {
     countries.sort();
     countries.dedup();
     let dims: Vec<&str> = StatsBy::NAMES.to_vec();
-    let split: Vec<&str> = dims.iter().copied().filter(|d| *d != "lender").collect();
+    let split: Vec<&str> = dims.clone();
     let lon = r"-?(180(\.0+)?|(1[0-7][0-9]|[0-9]{1,2})(\.[0-9]{1,8})?)";
     let lat = r"-?(90(\.0+)?|[0-8]?[0-9](\.[0-9]{1,8})?)";
     let enums: Vec<(&str, Option<&str>, Value)> = vec![

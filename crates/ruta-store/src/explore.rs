@@ -121,6 +121,50 @@ pub fn countries(conn: &Connection) -> Result<Vec<CountrySummary>> {
     Ok(out)
 }
 
+/// Counted loans by `by` split by lender: each loan's amount divided evenly among the
+/// Chinese lenders its same-flow group names (`unattributed` when none), as the lender
+/// totals do, so the cells of one key add up to that key's loan total; a cell's count is
+/// the loans the lender takes part in.
+fn split_by_lender(conn: &Connection, by: StatsBy, f: &Filter) -> Result<Vec<MatrixRow>> {
+    let (base, params) = flows::counted_sql(f);
+    let shares = crate::totals::lender_shares(conn, &base, &params)?;
+    let mut cells: std::collections::BTreeMap<(String, String), (serde_json::Value, f64, f64)> =
+        std::collections::BTreeMap::new();
+    for s in shares {
+        let key = match by {
+            StatsBy::Year => s
+                .year
+                .map_or(serde_json::Value::Null, |y| serde_json::json!(y)),
+            StatsBy::Country => s
+                .country
+                .map_or(serde_json::Value::Null, |c| serde_json::json!(c)),
+            StatsBy::SectorGroup => s
+                .sector_group
+                .map_or(serde_json::Value::Null, |g| serde_json::json!(g)),
+            StatsBy::FlowKind => serde_json::json!("loan"),
+            StatsBy::Lender => unreachable!("a lender split of lenders is refused above"),
+        };
+        // Sort keys: nulls last, years numerically.
+        let sort = match &key {
+            serde_json::Value::Null => "~".to_string(),
+            serde_json::Value::Number(n) => format!("{:>12}", n),
+            v => v.as_str().unwrap_or_default().to_string(),
+        };
+        let e = cells.entry((sort, s.lender)).or_insert((key, 0.0, 0.0));
+        e.1 += s.amount_usd;
+        e.2 += 1.0;
+    }
+    Ok(cells
+        .into_iter()
+        .map(|((_, lender), (key, amount_usd, loans))| MatrixRow {
+            key,
+            split: Some(lender),
+            amount_usd,
+            count: loans.round() as u64,
+        })
+        .collect())
+}
+
 /// One cell of a two-way total (e.g. year × sector group).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -140,10 +184,14 @@ pub fn stats_split(
     split: StatsBy,
     f: &Filter,
 ) -> Result<Vec<MatrixRow>> {
+    if split == StatsBy::Lender && by != StatsBy::Lender {
+        return split_by_lender(conn, by, f);
+    }
     let col = |s: StatsBy| s.column().map(|c| c.trim_start_matches("f."));
     let (Some(a), Some(b)) = (col(by), col(split)) else {
         return Err(crate::StoreError::Invalid(
-            "lender cannot be split or split by".into(),
+            "lender can split a total by year, country, sector group or flow kind, not be split"
+                .into(),
         ));
     };
     let (sql, params) = if crate::totals::answers(f) {
