@@ -22,7 +22,7 @@ fn the_package_reads_back_with_pythons_csv_module() {
     let article = d.path().join("a.txt");
     std::fs::write(
         &article,
-        "Port news\n\nThe terminal at Chancay, a \"$3.6 billion\" project, opened; workers, said officials, went on strike.\n",
+        "Port news\n\nThe terminal at Chancay, a \"$3.6 billion\" project, opened; workers, said officials, went on strike.\n\nIn Bolivia, workers at a cement plant built by a Chinese firm went on strike in March 2024.\n",
     )
     .unwrap();
     assert!(
@@ -39,6 +39,10 @@ fn the_package_reads_back_with_pythons_csv_module() {
     );
     let conn = rusqlite::Connection::open(&db).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert!(
+        count("SELECT COUNT(*) FROM unattached_events") > 0,
+        "the Bolivian strike is about no known project"
+    );
     let expected = [
         (
             "projects",
@@ -49,6 +53,10 @@ fn the_package_reads_back_with_pythons_csv_module() {
         ("claims", count("SELECT COUNT(*) FROM claims")),
         ("sources", count("SELECT COUNT(*) FROM sources")),
         ("events", count("SELECT COUNT(*) FROM events")),
+        (
+            "unattached_events",
+            count("SELECT COUNT(*) FROM unattached_events"),
+        ),
         ("organizations", count("SELECT COUNT(*) FROM organizations")),
         ("parties", count("SELECT COUNT(*) FROM parties")),
         ("relations", count("SELECT COUNT(*) FROM relations")),

@@ -185,6 +185,26 @@ const RESOURCES: &[Resource] = &[
         foreign_keys: &[("record_id", "records", "id")],
     },
     Resource {
+        name: "unattached_events",
+        description: "Events news reports about no project ruta could identify, with the article's country and the organizations named.",
+        sql: "SELECT id, source_id, kind, date, country, orgs, candidates, summary, quote, locator
+              FROM unattached_events ORDER BY id",
+        fields: &[
+            ("id", "integer", ""),
+            ("source_id", "integer", "The article reporting it"),
+            ("kind", "string", "corruption, protest, labour_abuse, environmental_harm, structural_defect, delay_cost_overrun, arbitration, debt_distress, cancellation, inauguration, milestone"),
+            ("date", "string", "ISO date or year, possibly partial: the sentence's, else the article's"),
+            ("country", "string", "ISO 3166-1 alpha-3 (never CHN)"),
+            ("organization_ids", "string", "JSON array of organization ids the sentence names"),
+            ("candidate_ids", "string", "JSON array of records the words fit when nothing chose one"),
+            ("summary", "string", ""),
+            ("quote", "string", "The sentence"),
+            ("locator", "string", "Byte span in the article"),
+        ],
+        primary_key: &["id"],
+        foreign_keys: &[("source_id", "sources", "id")],
+    },
+    Resource {
         name: "organizations",
         description: "Lenders, investors, contractors, borrowers … (ruta's gazetteer and names first seen in datasets).",
         sql: "SELECT id, name, kind, country, parent_id, curated FROM organizations ORDER BY id",
