@@ -179,8 +179,27 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api::openapi()
 }
 
+/// Most glibc malloc arenas the server's threads share. glibc gives each thread that
+/// allocates concurrently an arena of its own (up to 8 per core) and keeps what is freed
+/// in it; a request that builds tens of megabytes (a country's debt schedules, problem
+/// rates over 200,000 projects) left its memory in whichever arena it ran on, so the
+/// resident size grew with the number of worker threads (478 MB against 182 MB with two
+/// arenas, same requests; BENCHMARKS.md). Other allocators are left alone.
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
+const MALLOC_ARENAS: i32 = 2;
+
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a glibc tuning parameter; it is called before the
+    // server's threads allocate, and a refusal (return value 0) leaves the default.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
+    }
+}
+
 /// Serves until the process is stopped.
 pub async fn serve(cfg: Config) -> Result<(), ServeError> {
+    limit_malloc_arenas();
     let st = state(&cfg)?;
     let listener = tokio::net::TcpListener::bind(cfg.addr)
         .await
