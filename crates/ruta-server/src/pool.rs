@@ -63,6 +63,9 @@ impl Drop for Lease<'_> {
     }
 }
 
+/// Page cache of each pooled read connection, KiB (the pool's four: 128 MiB at most).
+pub const READ_CACHE_KIB: u32 = 32 * 1024;
+
 impl Pool {
     /// Opens `size` read-only connections to the database at `path`.
     pub fn open(path: &Path, size: usize, limits: PoolLimits) -> Result<Pool, StoreError> {
@@ -71,6 +74,12 @@ impl Pool {
         let mut watches = Vec::new();
         for _ in 0..size.max(1) {
             let store = Store::open(path, Access::ReadOnly)?;
+            // SQLite's default page cache (2 MiB) made a country page re-read most of
+            // its pages from the OS on every request (two thirds of its time in pread at
+            // 200,000 projects); READ_CACHE_KIB per connection keeps them.
+            store
+                .conn()
+                .execute_batch(&format!("PRAGMA cache_size = -{READ_CACHE_KIB}"))?;
             watches.push(Watch {
                 deadline: AtomicU64::new(0),
                 interrupt: store.conn().get_interrupt_handle(),
