@@ -23,8 +23,14 @@ fn main() {
         web.join("package-lock.json").display()
     );
     println!("cargo:rerun-if-changed={}", web.join("src").display());
-    for f in NEEDED {
-        println!("cargo:rerun-if-changed={}", web.join(f).display());
+    if complete(&web) {
+        for f in NEEDED {
+            println!("cargo:rerun-if-changed={}", web.join(f).display());
+        }
+    } else {
+        // A path that does not exist makes cargo run this script on every build; watch
+        // web/ itself instead, so that a later `npm ci` there is noticed.
+        println!("cargo:rerun-if-changed={}", web.display());
     }
     let dir = if complete(&web) {
         web

@@ -530,17 +530,23 @@ fn stats(db: &Path, a: StatsArgs) -> Result<()> {
                 n += r.count;
             }
             t.write(&mut out)?;
-            writeln!(
-                out,
-                "total {} over {} counted flows; constant 2021 USD; every flow once (see `ruta flows --counted false`){}",
-                usd(Some(sum)),
-                n,
-                if a.by == StatsBy::Lender {
-                    "; loans only, split evenly among their Chinese lenders"
-                } else {
-                    ""
-                }
-            )?;
+            if a.by == StatsBy::Lender {
+                // A loan with two Chinese lenders is in two rows: the counts are lender
+                // shares, not loans.
+                writeln!(
+                    out,
+                    "total {} over {} lender shares of counted loans; constant 2021 USD; each loan once, split evenly among its Chinese lenders (a loan with several lenders counts once per lender)",
+                    usd(Some(sum)),
+                    n,
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "total {} over {} counted flows; constant 2021 USD; every flow once (see `ruta flows --counted false`)",
+                    usd(Some(sum)),
+                    n,
+                )?;
+            }
         }
     }
     out.flush()?;

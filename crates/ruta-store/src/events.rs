@@ -63,12 +63,11 @@ pub struct EventRow {
     pub project_name: Option<String>,
     pub country: Option<String>,
     pub summary: String,
-    /// Unattached events: gazetteer ids of the organizations the sentence names.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Unattached events: gazetteer ids of the organizations the sentence names (empty
+    /// for project events).
     pub organizations: Vec<String>,
     /// Unattached events: the registry records the words fit when they fit several and
-    /// nothing in the article chose one.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// nothing in the article chose one (empty otherwise).
     pub candidates: Vec<String>,
     pub sources: Vec<EventSourceRow>,
 }

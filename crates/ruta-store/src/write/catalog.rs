@@ -112,11 +112,20 @@ impl Writer<'_> {
                     .prepare_cached(
                         "UPDATE sources SET title = COALESCE(title, ?2), publisher = COALESCE(publisher, ?3),
                            url = COALESCE(url, ?4), date = COALESCE(date, ?5), language = COALESCE(language, ?6),
-                           line = COALESCE(?7, line)
+                           line = COALESCE(?7, line), file = COALESCE(file, ?8)
                          WHERE id = ?1 AND (title IS NULL OR publisher IS NULL OR url IS NULL OR date IS NULL
-                           OR language IS NULL OR line IS NOT ?7)",
+                           OR language IS NULL OR line IS NOT ?7 OR (file IS NULL AND ?8 IS NOT NULL))",
                     )?
-                    .execute(params![id, s.title, s.publisher, s.url, s.date, s.language, s.line.map(|l| l as i64)])?;
+                    .execute(params![
+                        id,
+                        s.title,
+                        s.publisher,
+                        s.url,
+                        s.date,
+                        s.language,
+                        s.line.map(|l| l as i64),
+                        s.file
+                    ])?;
                 id
             }
         };
