@@ -36,44 +36,15 @@ fn db() -> Option<&'static Path> {
         let seeds = ruta_testdata::seeds_dir()?;
         let d = tempfile::tempdir().unwrap();
         let db = d.path().join("full.db");
-        let p = |rel: &str| data.join(rel).to_string_lossy().into_owned();
-        let runs: Vec<Vec<String>> = vec![
-            vec![
-                "import".into(),
-                "gcdf".into(),
-                p("gcdf3/lac_ports_fullschema.csv"),
-                p("gcdf3/final_input_lac.csv"),
-            ],
-            vec![
-                "import".into(),
-                "gcdf-adm".into(),
-                p("gcdf3/adm1_locations.csv"),
-                p("gcdf3/adm2_locations.csv"),
-            ],
-            vec![
-                "import".into(),
-                "geojson".into(),
-                p("gcdf3/geojson/37002.geojson"),
-                p("gcdf3/geojson/55426.geojson"),
-                p("gcdf3/geojson/92607.geojson"),
-            ],
-            vec![
-                "import".into(),
-                "aei-cgit".into(),
-                p("aei_cgit/investments_2005_2025h1.csv"),
-                p("aei_cgit/investments_and_construction_2005_2019.csv"),
-            ],
-            vec![
-                "import".into(),
-                "bu-cgef".into(),
-                p("bu_cgef/bu_cgef_2020.csv"),
-            ],
-            vec![
-                "ingest".into(),
-                "news".into(),
-                seeds.to_string_lossy().into_owned(),
-            ],
-        ];
+        let mut runs: Vec<Vec<String>> = ruta_testdata::full_import_runs(&data)
+            .into_iter()
+            .map(|r| std::iter::once("import".to_string()).chain(r).collect())
+            .collect();
+        runs.push(vec![
+            "ingest".into(),
+            "news".into(),
+            seeds.to_string_lossy().into_owned(),
+        ]);
         for args in runs {
             let a: Vec<&str> = args.iter().map(String::as_str).collect();
             let out = ruta(&db, &a);

@@ -30,31 +30,7 @@ fn ok_json(out: Output) -> Value {
 }
 
 fn import_all(db: &Path, data: &Path, seeds: &Path, extra: &[&str]) {
-    let p = |rel: &str| data.join(rel).to_string_lossy().into_owned();
-    let runs: Vec<Vec<String>> = vec![
-        vec![
-            "gcdf".into(),
-            p("gcdf3/lac_ports_fullschema.csv"),
-            p("gcdf3/final_input_lac.csv"),
-        ],
-        vec![
-            "gcdf-adm".into(),
-            p("gcdf3/adm1_locations.csv"),
-            p("gcdf3/adm2_locations.csv"),
-        ],
-        vec![
-            "geojson".into(),
-            p("gcdf3/geojson/37002.geojson"),
-            p("gcdf3/geojson/55426.geojson"),
-            p("gcdf3/geojson/92607.geojson"),
-        ],
-        vec![
-            "aei-cgit".into(),
-            p("aei_cgit/investments_2005_2025h1.csv"),
-            p("aei_cgit/investments_and_construction_2005_2019.csv"),
-        ],
-        vec!["bu-cgef".into(), p("bu_cgef/bu_cgef_2020.csv")],
-    ];
+    let runs = ruta_testdata::full_import_runs(data);
     for args in runs {
         let mut a: Vec<&str> = vec!["import"];
         a.extend_from_slice(extra);

@@ -5,7 +5,7 @@
 //! repository. When a file is missing, tests skip with a message — except under
 //! `CI=true`, where a missing file is a failure.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The shared data directory.
 pub fn shared_dir() -> PathBuf {
@@ -58,4 +58,37 @@ macro_rules! require {
             None => return,
         }
     };
+}
+
+/// The `ruta import` argument lists (kind, then files) that load every shared dataset the
+/// projects-and-flows audit counts: GCDF 3.0 (full table and GeoGCDF input), its ADM1/ADM2
+/// locations and three GeoJSON files, both AEI releases and BU. Paths are under `data`
+/// (the shared data directory). The seed articles are ingested separately
+/// (`ruta ingest news`, [`seeds_dir`]).
+pub fn full_import_runs(data: &Path) -> Vec<Vec<String>> {
+    let p = |rel: &str| data.join(rel).to_string_lossy().into_owned();
+    vec![
+        vec![
+            "gcdf".into(),
+            p("gcdf3/lac_ports_fullschema.csv"),
+            p("gcdf3/final_input_lac.csv"),
+        ],
+        vec![
+            "gcdf-adm".into(),
+            p("gcdf3/adm1_locations.csv"),
+            p("gcdf3/adm2_locations.csv"),
+        ],
+        vec![
+            "geojson".into(),
+            p("gcdf3/geojson/37002.geojson"),
+            p("gcdf3/geojson/55426.geojson"),
+            p("gcdf3/geojson/92607.geojson"),
+        ],
+        vec![
+            "aei-cgit".into(),
+            p("aei_cgit/investments_2005_2025h1.csv"),
+            p("aei_cgit/investments_and_construction_2005_2019.csv"),
+        ],
+        vec!["bu-cgef".into(), p("bu_cgef/bu_cgef_2020.csv")],
+    ]
 }
