@@ -51,3 +51,44 @@ pub fn build_db(dir: &Path) -> PathBuf {
     }
     db
 }
+
+/// The API router over `db`, read-only, with the response cache on.
+pub fn read_only_router(db: PathBuf) -> axum::Router {
+    let cfg = ruta_server::Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        db,
+        read_only: true,
+        admin_token: None,
+        cache: true,
+        limits: Default::default(),
+    };
+    ruta_server::router(ruta_server::state(&cfg).expect("state"))
+}
+
+/// GET `uri` through `app`: the status and the JSON body (asserting a JSON content type).
+pub async fn get_json(
+    app: &axum::Router,
+    uri: &str,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let resp = app
+        .clone()
+        .oneshot(
+            axum::http::Request::get(uri)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = resp.status();
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(ct.starts_with("application/json"), "{uri}: {ct}");
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&body).unwrap())
+}

@@ -3,12 +3,9 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::Value;
 use std::sync::OnceLock;
-use tower::ServiceExt;
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -49,15 +46,7 @@ fn fixture() -> &'static Fixture {
                 }
             }
         }
-        let cfg = ruta_server::Config {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            db,
-            read_only: true,
-            admin_token: None,
-            cache: true,
-            limits: Default::default(),
-        };
-        let app = ruta_server::router(ruta_server::state(&cfg).expect("state"));
+        let app = common::read_only_router(db);
         Fixture {
             _dir: dir,
             app,
@@ -67,22 +56,7 @@ fn fixture() -> &'static Fixture {
 }
 
 async fn get(uri: &str) -> (StatusCode, Value) {
-    let resp = fixture()
-        .app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = resp.status();
-    let ct = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    assert!(ct.starts_with("application/json"), "{uri}: {ct}");
-    let body = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&body).unwrap())
+    common::get_json(&fixture().app, uri).await
 }
 
 #[tokio::test]
