@@ -2,28 +2,13 @@
 //! fixture built here from their rows), dialect options and `--dry-run`'s account,
 //! `ruta countries` and `--bri`.
 
+mod common;
+
+use common::{ok_json, ruta};
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn ruta(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruta"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUTA_DB")
-        .output()
-        .expect("ruta runs")
-}
-
-fn ok_json(out: Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
-}
+use std::process::Output;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

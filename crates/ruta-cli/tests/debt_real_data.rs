@@ -4,20 +4,14 @@
 //! what ruta's loans project beside what IDS reports, side by side. BENCHMARKS.md
 //! tabulates these figures and explains the gap; this test keeps its claims true.
 
+mod common;
+
+use common::ruta;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
-
-fn ruta(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruta"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUTA_DB")
-        .output()
-        .expect("ruta runs")
-}
 
 fn ok(out: Output) -> Output {
     assert!(

@@ -2,29 +2,13 @@
 //! files, ADM, GeoJSON, AEI both files, BU) plus the seed articles, through the real
 //! binary. Each dollar counts once; every displayed number is the right kind of number.
 
+mod common;
+
+use common::{ok_json, ruta};
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
-
-fn ruta(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruta"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUTA_DB")
-        .output()
-        .expect("ruta runs")
-}
-
-fn ok_json(out: Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
-}
 
 /// The loaded database, built once for all tests (None when the data is absent outside
 /// CI).

@@ -4,30 +4,14 @@
 //! (`crates/ruta-link/eval/pairs.csv`) come out as labelled, and a person's decisions win
 //! over the model, survive re-imports and re-runs, and can be undone.
 
+mod common;
+
+use common::{ok_json, ruta};
+
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
-
-fn ruta(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruta"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUTA_DB")
-        .output()
-        .expect("ruta runs")
-}
-
-fn ok_json(out: Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
-}
 
 fn import_all(db: &Path, data: &Path, seeds: &Path, extra: &[&str]) {
     let runs = ruta_testdata::full_import_runs(data);

@@ -3,28 +3,11 @@
 //! flows, the registry states its projects and flows anew, totals count each flow once,
 //! and its events enter full text beside the (empty) unattached events.
 
-use serde_json::Value;
+mod common;
+
+use common::{ok_json, ruta};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn ruta(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruta"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUTA_DB")
-        .output()
-        .expect("ruta runs")
-}
-
-fn ok_json(out: Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
-}
 
 fn copy_of_the_fixture() -> (tempfile::TempDir, PathBuf) {
     let d = tempfile::tempdir().unwrap();

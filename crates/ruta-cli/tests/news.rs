@@ -2,19 +2,13 @@
 //! HTML and JSONL input, bad input, and attaching the seed articles' figures to the
 //! registry projects without duplicates.
 
+mod common;
+
+use common::ruta;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn ruta(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruta"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUTA_DB")
-        .output()
-        .expect("ruta runs")
-}
+use std::process::Output;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

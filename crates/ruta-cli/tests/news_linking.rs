@@ -6,19 +6,13 @@
 //! China is never the host, bounds and ranges keep their meaning and a unit price never
 //! becomes a project's amount. Then the seed articles, ingested twice.
 
+mod common;
+
+use common::ruta;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn ruta(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruta"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUTA_DB")
-        .output()
-        .expect("ruta runs")
-}
+use std::process::Output;
 
 fn json(o: Output) -> Value {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -1,28 +1,11 @@
 //! `ruta import dots|comtrade` and `ruta trade` end to end on the shared trade files, and
 //! the seed articles' trade figures as trade claims.
 
+mod common;
+
+use common::{ok_json, ruta};
+
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn ruta(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ruta"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUTA_DB")
-        .output()
-        .expect("ruta runs")
-}
-
-fn ok_json(out: Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
-}
 
 fn find<'a>(rows: &'a Value, year: i64, flow: &str, reporter: &str) -> &'a Value {
     rows.as_array()
